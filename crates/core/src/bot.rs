@@ -1,0 +1,541 @@
+//! The conversation service: one request in, localized replies out. Every front end (terminal,
+//! Telegram, Discord) calls [`Bot::handle`] and renders the [`Response`].
+
+use std::sync::Arc;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{
+    Action, Args, Button, Catalog, ChatRef, Command, CountryCode, Locale, Matcher, Members, Parsed,
+    Reply, Response, Rich, Store, TopicId, i18n::CatalogError, knowledge::KnowledgeError,
+    negotiate, nlu::NluError,
+};
+
+/// Longest input read as a question, in characters (Telegram's own message limit).
+pub const MAX_INPUT_CHARS: usize = 4096;
+/// Longest piece of user input echoed back in a reply.
+const MAX_ECHO_CHARS: usize = 40;
+
+/// Everything the bot knows, loaded once and shared.
+pub struct Knowledge {
+    pub catalog: Catalog,
+    pub matcher: Matcher,
+    pub members: Members,
+    /// Every country the locale files name, with or without a member.
+    pub countries: Vec<CountryCode>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Knowledge(#[from] KnowledgeError),
+    #[error(transparent)]
+    Nlu(#[from] NluError),
+}
+
+impl Knowledge {
+    /// The knowledge compiled into the binary.
+    pub fn embedded() -> Result<Knowledge, LoadError> {
+        let catalog = Catalog::embedded()?;
+        let members = Members::embedded()?;
+        Knowledge::new(catalog, members)
+    }
+
+    pub fn new(catalog: Catalog, members: Members) -> Result<Knowledge, LoadError> {
+        let countries: Vec<CountryCode> = all_two_letter_codes()
+            .filter(|c| catalog.has(Locale::ENGLISH, &c.message_id()))
+            .collect();
+        let matcher = Matcher::new(&catalog, countries.iter().copied())?;
+        Ok(Knowledge {
+            catalog,
+            matcher,
+            members,
+            countries,
+        })
+    }
+}
+
+fn all_two_letter_codes() -> impl Iterator<Item = CountryCode> {
+    (b'a'..=b'z').flat_map(|a| {
+        (b'a'..=b'z').filter_map(move |b| CountryCode::parse(&String::from_utf8_lossy(&[a, b])))
+    })
+}
+
+/// What arrived from a chat.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub chat: ChatRef,
+    /// The platform's idea of the user's language (Telegram `language_code`, Discord `locale`,
+    /// the terminal's `LANG`), used unless the chat chose a language.
+    pub locale_hint: Option<String>,
+    /// The bot's own name where commands are addressed (`/help@ecabot`).
+    pub bot_name: Option<String>,
+    pub input: Input,
+}
+
+#[derive(Debug, Clone)]
+pub enum Input {
+    Text(String),
+    /// A button press.
+    Action(Action),
+}
+
+impl Request {
+    pub fn text(chat: ChatRef, text: impl Into<String>) -> Request {
+        Request {
+            chat,
+            locale_hint: None,
+            bot_name: None,
+            input: Input::Text(text.into()),
+        }
+    }
+
+    pub fn with_hint(mut self, hint: Option<String>) -> Request {
+        self.locale_hint = hint;
+        self
+    }
+}
+
+/// The conversation service.
+pub struct Bot {
+    knowledge: Arc<Knowledge>,
+    store: Arc<dyn Store>,
+    default_locale: Locale,
+}
+
+impl Bot {
+    pub fn new(knowledge: Arc<Knowledge>, store: Arc<dyn Store>, default_locale: Locale) -> Bot {
+        Bot {
+            knowledge,
+            store,
+            default_locale,
+        }
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    fn cat(&self) -> &Catalog {
+        &self.knowledge.catalog
+    }
+
+    /// The reply language for a chat, following the negotiation rule.
+    pub async fn locale_for(&self, chat: &ChatRef, hint: Option<&str>) -> Locale {
+        let explicit = match self.store.chat_prefs(chat).await {
+            Ok(prefs) => prefs.locale,
+            Err(error) => {
+                tracing::error!(%chat, error = %error, source = ?std::error::Error::source(&error), "could not read chat preferences");
+                None
+            }
+        };
+        negotiate(self.cat().locales(), explicit, hint, self.default_locale)
+    }
+
+    /// Answers one request. Never fails: storage trouble is logged and told to the user.
+    pub async fn handle(&self, request: Request) -> Response {
+        let locale = self
+            .locale_for(&request.chat, request.locale_hint.as_deref())
+            .await;
+        match &request.input {
+            Input::Action(action) => self.act(&request, locale, action.clone()).await,
+            Input::Text(text) => self.text(&request, locale, text).await,
+        }
+    }
+
+    async fn text(&self, request: &Request, locale: Locale, raw: &str) -> Response {
+        let text = clean(raw);
+        let length = text.chars().count();
+        if length > MAX_INPUT_CHARS {
+            let args = Args::new()
+                .number("length", length as f64)
+                .number("max", MAX_INPUT_CHARS as f64);
+            return self.say(
+                locale,
+                None,
+                Reply::new(Rich::parse(&self.cat().msg(locale, "too-long", &args))),
+            );
+        }
+        if text.is_empty() {
+            return self.menu(locale, "empty-input");
+        }
+        match Command::parse(&text, request.bot_name.as_deref()) {
+            Parsed::Command(command) => return self.command(request, locale, command).await,
+            Parsed::ForAnotherBot => {
+                return Response {
+                    locale,
+                    topic: None,
+                    replies: Vec::new(),
+                };
+            }
+            Parsed::NotACommand => {}
+        }
+        if !text.chars().any(char::is_alphabetic) {
+            return self.menu(locale, "no-words");
+        }
+        let understood = self.knowledge.matcher.understand(&text, locale);
+        tracing::debug!(?understood, "understood");
+        let Some(mut topic) = understood.topic else {
+            return self.menu(locale, "unknown-question");
+        };
+        let finnish = CountryCode::parse("fi").expect("valid code");
+        let members: TopicId = "members".parse().expect("a topic");
+        if topic.as_str() == "finnish-clusters" && understood.country.is_some_and(|c| c != finnish)
+        {
+            topic = members;
+        }
+        let mut reply = self.topic_reply(locale, topic, understood.country);
+        if let Some(also) = understood.also.filter(|a| *a != topic) {
+            reply
+                .body
+                .append(Rich::text(self.cat().get(locale, "see-also")));
+            reply.buttons.insert(0, self.topic_button(locale, also));
+        }
+        self.say(locale, Some(topic), reply)
+    }
+
+    async fn command(&self, request: &Request, locale: Locale, command: Command) -> Response {
+        match command {
+            Command::Start(None) => {
+                let args = Args::new().markup("languages", self.language_list(locale));
+                let body = Rich::parse(&self.cat().msg(locale, "welcome", &args));
+                self.say(
+                    locale,
+                    None,
+                    Reply::new(body).with_buttons(self.topic_buttons(locale)),
+                )
+            }
+            Command::Start(Some(payload)) => match payload.parse::<TopicId>() {
+                Ok(topic) => self.say(locale, Some(topic), self.topic_reply(locale, topic, None)),
+                Err(_) => self.menu(locale, "unknown-deep-link"),
+            },
+            Command::Help => self.say(
+                locale,
+                None,
+                Reply::new(Rich::parse(&self.cat().get(locale, "help"))),
+            ),
+            Command::Topics => self.menu(locale, "topics-intro"),
+            Command::Language(arg) => self.language(request, locale, arg).await,
+            Command::Topic(topic, arg) => {
+                let country = arg
+                    .as_deref()
+                    .and_then(|a| self.knowledge.matcher.country(a));
+                if topic.as_str() == "members" && country.is_none() {
+                    if let Some(query) = arg {
+                        let args = Args::new()
+                            .data("query", &echo(&query))
+                            .markup("countries", self.member_country_list(locale));
+                        let body =
+                            Rich::parse(&self.cat().msg(locale, "members-unknown-country", &args));
+                        return self.say(locale, Some(topic), Reply::new(body));
+                    }
+                }
+                self.say(
+                    locale,
+                    Some(topic),
+                    self.topic_reply(locale, topic, country),
+                )
+            }
+            Command::Unknown(name) => {
+                let args = Args::new().data("command", &echo(&name));
+                self.say(
+                    locale,
+                    None,
+                    Reply::new(Rich::parse(&self.cat().msg(
+                        locale,
+                        "unknown-command",
+                        &args,
+                    ))),
+                )
+            }
+        }
+    }
+
+    async fn act(&self, request: &Request, locale: Locale, action: Action) -> Response {
+        match action {
+            Action::Topic(topic) => {
+                self.say(locale, Some(topic), self.topic_reply(locale, topic, None))
+            }
+            Action::Topics => self.menu(locale, "topics-intro"),
+            Action::Language(chosen) => {
+                self.language(request, locale, Some(chosen.to_string()))
+                    .await
+            }
+        }
+    }
+
+    async fn language(&self, request: &Request, locale: Locale, arg: Option<String>) -> Response {
+        let cat = self.cat();
+        let Some(code) = arg else {
+            let args = Args::new()
+                .markup("language", cat.get(locale, "language-name"))
+                .markup("languages", self.language_list(locale));
+            let buttons = cat
+                .locales()
+                .iter()
+                .map(|l| Button {
+                    label: cat.get(*l, "language-name"),
+                    action: Action::Language(*l),
+                })
+                .collect();
+            let body = Rich::parse(&cat.msg(locale, "language-current", &args));
+            return self.say(locale, None, Reply::new(body).with_buttons(buttons));
+        };
+        let auto = code.trim().eq_ignore_ascii_case("auto");
+        let chosen = match Locale::parse(&code) {
+            _ if auto => None,
+            Ok(l) if cat.supports(l) => Some(l),
+            _ => {
+                let args = Args::new()
+                    .data("code", &echo(&code))
+                    .markup("languages", self.language_list(locale));
+                return self.say(
+                    locale,
+                    None,
+                    Reply::new(Rich::parse(&cat.msg(locale, "language-unknown", &args))),
+                );
+            }
+        };
+        if let Err(error) = self.store.set_chat_locale(&request.chat, chosen).await {
+            tracing::error!(chat = %request.chat, error = %error, source = ?std::error::Error::source(&error), "could not save the chat's language");
+            return self.say(
+                locale,
+                None,
+                Reply::new(Rich::parse(&cat.get(locale, "store-error"))),
+            );
+        }
+        match chosen {
+            Some(new) => self.say(
+                new,
+                None,
+                Reply::new(Rich::parse(&cat.get(new, "language-set"))),
+            ),
+            None => {
+                let now = negotiate(
+                    cat.locales(),
+                    None,
+                    request.locale_hint.as_deref(),
+                    self.default_locale,
+                );
+                let args = Args::new().markup("language", cat.get(now, "language-name"));
+                self.say(
+                    now,
+                    None,
+                    Reply::new(Rich::parse(&cat.msg(now, "language-auto", &args))),
+                )
+            }
+        }
+    }
+
+    /// The answer for a topic, with country details where the topic has them.
+    pub fn topic_reply(
+        &self,
+        locale: Locale,
+        topic: TopicId,
+        country: Option<CountryCode>,
+    ) -> Reply {
+        let cat = self.cat();
+        let members = &self.knowledge.members;
+        let mut body = match (topic.as_str(), country) {
+            ("members", Some(code)) => Rich::parse(&self.members_in(locale, code)),
+            _ => Rich::parse(&cat.get(locale, &topic.body_id())),
+        };
+        match (topic.as_str(), country) {
+            ("members", None) => {
+                let args = Args::new().data("as_of", &members.as_of);
+                let mut list = cat.msg(locale, "members-list-heading", &args);
+                list.push_str("\n\n");
+                for code in members.countries() {
+                    let names = members
+                        .in_country(code)
+                        .iter()
+                        .map(|n| crate::markup::escape(n))
+                        .collect::<Vec<_>>();
+                    list.push_str(&format!(
+                        "- {}: {}\n",
+                        crate::markup::escape(&self.country_name(locale, code)),
+                        self.join_list(locale, &names)
+                    ));
+                }
+                body.append(Rich::parse(&list));
+            }
+            ("join", Some(code)) if !members.in_country(code).is_empty() => {
+                let names: Vec<String> = members
+                    .in_country(code)
+                    .iter()
+                    .map(|n| crate::markup::escape(n))
+                    .collect();
+                let args = Args::new()
+                    .markup(
+                        "country_in",
+                        capitalize_first(&self.country_in(locale, code)),
+                    )
+                    .markup("associations", self.join_list(locale, &names));
+                body.append(Rich::parse(&cat.msg(locale, "join-country-member", &args)));
+            }
+            _ => {}
+        }
+        Reply::new(body).with_buttons(vec![self.topics_button(locale)])
+    }
+
+    fn members_in(&self, locale: Locale, code: CountryCode) -> String {
+        let cat = self.cat();
+        let members = &self.knowledge.members;
+        let found = members.in_country(code);
+        let country_in = self.country_in(locale, code);
+        if found.is_empty() {
+            let args = Args::new()
+                .markup("country_in", country_in)
+                .data("as_of", &members.as_of);
+            let text = cat.msg(locale, "members-none-in-country", &args);
+            return capitalize_first(&text);
+        }
+        let names: Vec<String> = found
+            .iter()
+            .map(|n| format!("**{}**", crate::markup::escape(n)))
+            .collect();
+        let associations = match names.as_slice() {
+            [one] => {
+                crate::markup::escape(&found[0]).to_string() + if one.is_empty() { "" } else { "" }
+            }
+            _ => self.join_list(locale, &names),
+        };
+        let args = Args::new()
+            .number("count", found.len() as f64)
+            .markup("country_in", country_in)
+            .markup("associations", associations);
+        capitalize_first(&cat.msg(locale, "members-in-country", &args))
+    }
+
+    fn country_name(&self, locale: Locale, code: CountryCode) -> String {
+        self.cat().get(locale, &code.message_id())
+    }
+
+    fn country_in(&self, locale: Locale, code: CountryCode) -> String {
+        self.cat()
+            .attr(locale, &code.message_id(), "in")
+            .unwrap_or_else(|| self.country_name(locale, code))
+    }
+
+    fn member_country_list(&self, locale: Locale) -> String {
+        let names: Vec<String> = self
+            .knowledge
+            .members
+            .countries()
+            .map(|c| crate::markup::escape(&self.country_name(locale, c)))
+            .collect();
+        self.join_list(locale, &names)
+    }
+
+    /// Every language's own name, joined the locale's way: "English and suomi".
+    fn language_list(&self, locale: Locale) -> String {
+        let cat = self.cat();
+        let names: Vec<String> = cat
+            .locales()
+            .iter()
+            .map(|l| cat.get(*l, "language-name"))
+            .collect();
+        self.join_list(locale, &names)
+    }
+
+    fn join_list(&self, locale: Locale, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => {
+                let sep = self.cat().get(locale, "list-separator");
+                let args = Args::new()
+                    .markup("first", init.join(&sep))
+                    .markup("last", last.clone());
+                self.cat().msg(locale, "list-and", &args)
+            }
+        }
+    }
+
+    fn topic_button(&self, locale: Locale, topic: TopicId) -> Button {
+        Button {
+            label: self.cat().get(locale, &topic.title_id()),
+            action: Action::Topic(topic),
+        }
+    }
+
+    fn topics_button(&self, locale: Locale) -> Button {
+        Button {
+            label: self.cat().get(locale, "button-topics"),
+            action: Action::Topics,
+        }
+    }
+
+    /// One button per topic, in menu order.
+    pub fn topic_buttons(&self, locale: Locale) -> Vec<Button> {
+        TopicId::all()
+            .map(|t| self.topic_button(locale, t))
+            .collect()
+    }
+
+    fn menu(&self, locale: Locale, intro: &str) -> Response {
+        let body = Rich::parse(&self.cat().get(locale, intro));
+        self.say(
+            locale,
+            None,
+            Reply::new(body).with_buttons(self.topic_buttons(locale)),
+        )
+    }
+
+    fn say(&self, locale: Locale, topic: Option<TopicId>, reply: Reply) -> Response {
+        Response {
+            locale,
+            topic,
+            replies: vec![reply],
+        }
+    }
+}
+
+/// Input as the bot reads it: Unicode-normalised, without control characters or invisible
+/// direction overrides, trimmed.
+fn clean(raw: &str) -> String {
+    raw.nfc()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
+        .map(|c| if c == '\t' || c == '\r' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// User input quoted back, bounded.
+fn echo(text: &str) -> String {
+    let mut out: String = text.chars().take(MAX_ECHO_CHARS).collect();
+    if text.chars().count() > MAX_ECHO_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_removes_controls_and_overrides() {
+        assert_eq!(clean("  hi\u{0007}\u{202E}there\t!\r\n"), "hithere !");
+        assert_eq!(clean("e\u{301}"), "é");
+        assert_eq!(clean("\u{0000}\u{001b}[31m"), "[31m");
+    }
+
+    #[test]
+    fn echo_is_bounded() {
+        assert_eq!(echo(&"x".repeat(100)).chars().count(), MAX_ECHO_CHARS + 1);
+        assert_eq!(echo("fr"), "fr");
+    }
+}

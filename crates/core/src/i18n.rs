@@ -1,0 +1,343 @@
+//! The message catalog: every word the bot says, loaded from the embedded `locales/<lang>/*.ftl`.
+//!
+//! Lookups never fail at the call site: a message missing in the chat's language falls back to
+//! English (and is logged), so a half-translated language degrades instead of breaking.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Timelike};
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+
+use crate::{Locale, markup};
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// Catalog construction failed: a locale file does not parse. Found by tests, never in production.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("locales/{locale}/{file}: {message}")]
+    Syntax {
+        locale: String,
+        file: String,
+        message: String,
+    },
+    #[error("locales/{locale}: {message}")]
+    Duplicate { locale: String, message: String },
+    #[error("there is no locales/en folder; English is the fallback language")]
+    NoEnglish,
+    #[error("locales/{0} is not named after a language tag")]
+    BadFolder(String),
+}
+
+/// Named arguments for a message. Use [`Args::data`] for anything that did not come from a locale
+/// file (titles, names, user text): it is escaped so it can never be read as markup.
+#[derive(Default)]
+pub struct Args<'a>(FluentArgs<'a>);
+
+impl<'a> Args<'a> {
+    pub fn new() -> Self {
+        Args(FluentArgs::new())
+    }
+
+    /// Text from outside the locale files, shown literally.
+    pub fn data(mut self, name: &'a str, value: &str) -> Self {
+        self.0.set(name, FluentValue::from(markup::escape(value)));
+        self
+    }
+
+    /// Text already produced by the catalog (it may carry markup on purpose).
+    pub fn markup(mut self, name: &'a str, value: impl Into<String>) -> Self {
+        self.0.set(name, FluentValue::from(value.into()));
+        self
+    }
+
+    /// A number: selects plural variants, and `NUMBER()` formats it the locale's way.
+    pub fn number(mut self, name: &'a str, value: impl Into<f64>) -> Self {
+        self.0.set(name, FluentValue::from(value.into()));
+        self
+    }
+}
+
+/// All languages, parsed once at start-up and shared read-only between tasks.
+pub struct Catalog {
+    bundles: BTreeMap<Locale, FluentBundle<FluentResource>>,
+    locales: Vec<Locale>,
+    /// Raw non-Fluent data files per locale (e.g. `phrasings.toml`), by file name.
+    data: BTreeMap<(Locale, String), &'static str>,
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary from `locales/`.
+    pub fn embedded() -> Result<Catalog, CatalogError> {
+        Catalog::from_files(LOCALE_FILES.iter().copied())
+    }
+
+    /// Builds a catalog from `(locale folder, file name, contents)` triples; `.ftl` files are
+    /// Fluent, any other file is kept as locale data.
+    pub fn from_files(
+        files: impl IntoIterator<Item = (&'static str, &'static str, &'static str)>,
+    ) -> Result<Catalog, CatalogError> {
+        let mut bundles = BTreeMap::new();
+        let mut data = BTreeMap::new();
+        for (folder, file, contents) in files {
+            let locale =
+                Locale::parse(folder).map_err(|_| CatalogError::BadFolder(folder.into()))?;
+            if !file.ends_with(".ftl") {
+                data.insert((locale, file.to_owned()), contents);
+                continue;
+            }
+            let resource =
+                FluentResource::try_new(contents.to_owned()).map_err(|(_, errors)| {
+                    let first = &errors[0];
+                    let line = contents[..first.pos.start.min(contents.len())]
+                        .lines()
+                        .count()
+                        .max(1);
+                    CatalogError::Syntax {
+                        locale: folder.into(),
+                        file: file.into(),
+                        message: format!("line {line}: {:?}", first.kind),
+                    }
+                })?;
+            let bundle = bundles.entry(locale).or_insert_with(|| {
+                let mut b = FluentBundle::new_concurrent(vec![locale.langid()]);
+                b.set_use_isolating(false);
+                b
+            });
+            bundle
+                .add_resource(resource)
+                .map_err(|errors| CatalogError::Duplicate {
+                    locale: folder.into(),
+                    message: format!("{errors:?}"),
+                })?;
+        }
+        if !bundles.contains_key(&Locale::ENGLISH) {
+            return Err(CatalogError::NoEnglish);
+        }
+        for bundle in bundles.values_mut() {
+            install_number_function(bundle);
+        }
+        let locales = bundles.keys().copied().collect();
+        Ok(Catalog {
+            bundles,
+            locales,
+            data,
+        })
+    }
+
+    /// Supported locales, English first is not implied: sorted by tag.
+    pub fn locales(&self) -> &[Locale] {
+        &self.locales
+    }
+
+    pub fn supports(&self, locale: Locale) -> bool {
+        self.bundles.contains_key(&locale)
+    }
+
+    /// A non-Fluent data file of a locale, e.g. `phrasings.toml`.
+    pub fn data_file(&self, locale: Locale, name: &str) -> Option<&'static str> {
+        self.data.get(&(locale, name.to_owned())).copied()
+    }
+
+    /// Whether `locale` itself (not its fallback) has message `id`.
+    pub fn has(&self, locale: Locale, id: &str) -> bool {
+        self.bundles.get(&locale).is_some_and(|b| b.has_message(id))
+    }
+
+    /// The message `id` in `locale`, falling back to English. A message missing everywhere
+    /// is a programming error: it is logged and its id is returned so the reply still goes out.
+    pub fn msg(&self, locale: Locale, id: &str, args: &Args) -> String {
+        self.lookup(locale, id, None, args).unwrap_or_else(|| {
+            tracing::error!(%locale, id, "message missing in every locale");
+            id.to_owned()
+        })
+    }
+
+    /// Message `id` without arguments.
+    pub fn get(&self, locale: Locale, id: &str) -> String {
+        self.msg(locale, id, &Args::new())
+    }
+
+    /// Attribute `attr` of message `id`, falling back to English; `None` when neither has it.
+    pub fn attr(&self, locale: Locale, id: &str, attr: &str) -> Option<String> {
+        self.lookup(locale, id, Some(attr), &Args::new())
+    }
+
+    /// Attribute `attr` of message `id` in `locale` only, without fallback (for data such as
+    /// recognition word lists, where English words would be wrong in another language).
+    pub fn own_attr(&self, locale: Locale, id: &str, attr: &str) -> Option<String> {
+        let bundle = self.bundles.get(&locale)?;
+        format(bundle, id, Some(attr), &Args::new())
+    }
+
+    fn lookup(&self, locale: Locale, id: &str, attr: Option<&str>, args: &Args) -> Option<String> {
+        if let Some(text) = self
+            .bundles
+            .get(&locale)
+            .and_then(|b| format(b, id, attr, args))
+        {
+            return Some(text);
+        }
+        if locale != Locale::ENGLISH {
+            tracing::warn!(%locale, id, attr, "message missing, falling back to English");
+        }
+        self.bundles
+            .get(&Locale::ENGLISH)
+            .and_then(|b| format(b, id, attr, args))
+    }
+
+    /// A calendar date the locale's way: "17 October 2024" / "17. lokakuuta 2024".
+    pub fn date(&self, locale: Locale, date: NaiveDate) -> String {
+        let args = Args::new()
+            .number("day", date.day())
+            .number("month", date.month())
+            .markup("year", date.year().to_string())
+            .number("weekday", date.weekday().number_from_monday());
+        self.msg(locale, "date-long", &args)
+    }
+
+    /// A date and wall-clock time the locale's way: "17 October 2024 at 23:59" /
+    /// "17. lokakuuta 2024 klo 23.59".
+    pub fn datetime<T: Datelike + Timelike>(&self, locale: Locale, at: &T) -> String {
+        let date = NaiveDate::from_ymd_opt(at.year(), at.month(), at.day()).unwrap_or_default();
+        let args = Args::new()
+            .markup("date", self.date(locale, date))
+            .markup("time", self.time(locale, at.hour(), at.minute()));
+        self.msg(locale, "datetime-long", &args)
+    }
+
+    /// A wall-clock time: "09:30" / "9.30".
+    pub fn time(&self, locale: Locale, hour: u32, minute: u32) -> String {
+        let args = Args::new()
+            .number("hour", hour)
+            .markup("hour_padded", format!("{hour:02}"))
+            .markup("minute", format!("{minute:02}"));
+        self.msg(locale, "time-of-day", &args)
+    }
+
+    /// A number with the locale's decimal and grouping marks, at most `max_fraction` decimals.
+    pub fn number(&self, locale: Locale, value: f64, max_fraction: usize) -> String {
+        let marks = NumberMarks::of(self, locale);
+        marks.format(value, max_fraction)
+    }
+}
+
+fn format(
+    bundle: &FluentBundle<FluentResource>,
+    id: &str,
+    attr: Option<&str>,
+    args: &Args,
+) -> Option<String> {
+    let message = bundle.get_message(id)?;
+    let pattern = match attr {
+        None => message.value()?,
+        Some(a) => message.get_attribute(a)?.value(),
+    };
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&args.0), &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(id, attr, ?errors, "message formatted with errors");
+    }
+    Some(text.into_owned())
+}
+
+/// How a locale writes numbers, read from its own `number-decimal-mark` and `number-group-mark`.
+#[derive(Clone)]
+struct NumberMarks {
+    decimal: String,
+    group: String,
+}
+
+impl NumberMarks {
+    fn read(bundle: &FluentBundle<FluentResource>) -> NumberMarks {
+        let get = |id, default: &str| {
+            format(bundle, id, None, &Args::new()).unwrap_or_else(|| default.to_owned())
+        };
+        NumberMarks {
+            decimal: get("number-decimal-mark", "."),
+            group: get("number-group-mark", ","),
+        }
+    }
+
+    fn of(catalog: &Catalog, locale: Locale) -> NumberMarks {
+        let bundle = catalog
+            .bundles
+            .get(&locale)
+            .or_else(|| catalog.bundles.get(&Locale::ENGLISH))
+            .expect("the catalog always has English");
+        NumberMarks::read(bundle)
+    }
+
+    /// Groups thousands from five digits on (so years and "1000" stay plain), trims trailing zeros.
+    fn format(&self, value: f64, max_fraction: usize) -> String {
+        if !value.is_finite() {
+            return value.to_string();
+        }
+        let fixed = format!("{:.*}", max_fraction, value.abs());
+        let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+        let frac = frac.trim_end_matches('0');
+        let mut out = String::new();
+        if value < 0.0 && fixed.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            out.push('-');
+        }
+        if int.len() > 4 {
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    out.push_str(&self.group);
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(int);
+        }
+        if !frac.is_empty() {
+            out.push_str(&self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
+/// `NUMBER($n)` / `NUMBER($n, maximumFractionDigits: 2)` in a locale file formats with that
+/// locale's marks. Fluent's own number display knows no locale, so every bundle gets its own.
+fn install_number_function(bundle: &mut FluentBundle<FluentResource>) {
+    let marks = NumberMarks::read(bundle);
+    let result = bundle.add_function("NUMBER", move |positional, named| {
+        let Some(FluentValue::Number(n)) = positional.first() else {
+            return positional.first().cloned().unwrap_or(FluentValue::Error);
+        };
+        let max = match named.get("maximumFractionDigits") {
+            Some(FluentValue::Number(m)) => m.value.clamp(0.0, 10.0) as usize,
+            _ => 3,
+        };
+        FluentValue::from(marks.format(n.value, max))
+    });
+    if let Err(e) = result {
+        tracing::error!(error = %e, "could not install NUMBER()");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_format_numbers() {
+        let en = NumberMarks {
+            decimal: ".".into(),
+            group: ",".into(),
+        };
+        let fi = NumberMarks {
+            decimal: ",".into(),
+            group: "\u{a0}".into(),
+        };
+        assert_eq!(en.format(0.5, 3), "0.5");
+        assert_eq!(fi.format(0.5, 3), "0,5");
+        assert_eq!(en.format(150_000.0, 0), "150,000");
+        assert_eq!(fi.format(150_000.0, 0), "150\u{a0}000");
+        assert_eq!(en.format(2024.0, 0), "2024");
+        assert_eq!(en.format(61.8, 1), "61.8");
+        assert_eq!(en.format(-1234567.25, 2), "-1,234,567.25");
+        assert_eq!(en.format(13.50, 2), "13.5");
+    }
+}

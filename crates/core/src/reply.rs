@@ -1,0 +1,125 @@
+//! What the core answers: platform-neutral values each front end renders natively.
+
+use std::{fmt, str::FromStr};
+
+use crate::{Locale, Rich, TopicId};
+
+/// Something a user can do by pressing a button. Encoded as a short stable string for callback
+/// data (Telegram allows 64 bytes, Discord 100).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Topic(TopicId),
+    Topics,
+    Language(Locale),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a button action: {0:?}")]
+pub struct BadAction(pub String);
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Topic(t) => write!(f, "topic:{t}"),
+            Action::Topics => f.write_str("topics"),
+            Action::Language(l) => write!(f, "lang:{l}"),
+        }
+    }
+}
+
+impl FromStr for Action {
+    type Err = BadAction;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadAction(s.chars().take(64).collect());
+        match s.split_once(':') {
+            None if s == "topics" => Ok(Action::Topics),
+            Some(("topic", t)) => t.parse().map(Action::Topic).map_err(|_| bad()),
+            Some(("lang", l)) => Locale::parse(l).map(Action::Language).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Button {
+    pub label: String,
+    #[serde(serialize_with = "display")]
+    pub action: Action,
+}
+
+fn display<S: serde::Serializer>(a: &Action, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(a)
+}
+
+/// A file to send along, e.g. an `.ics` calendar.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attachment {
+    pub file_name: String,
+    pub media_type: String,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// One message to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Reply {
+    pub body: Rich,
+    /// Buttons in order; front ends lay them out within their own limits.
+    pub buttons: Vec<Button>,
+    pub attachment: Option<Attachment>,
+}
+
+impl Reply {
+    pub fn new(body: Rich) -> Reply {
+        Reply {
+            body,
+            ..Reply::default()
+        }
+    }
+
+    pub fn with_buttons(mut self, buttons: Vec<Button>) -> Reply {
+        self.buttons = buttons;
+        self
+    }
+}
+
+/// Everything the bot says in answer to one request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Response {
+    /// The language answered in.
+    pub locale: Locale,
+    /// The topic answered, when the input was understood as one.
+    pub topic: Option<TopicId>,
+    pub replies: Vec<Reply>,
+}
+
+impl Response {
+    /// All replies as plain text, separated by blank lines.
+    pub fn plain_text(&self) -> String {
+        self.replies
+            .iter()
+            .map(|r| r.body.to_plain())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_and_fit_callback_data() {
+        for a in [
+            Action::Topics,
+            Action::Topic("cluster-organisations".parse().unwrap()),
+            Action::Language(Locale::parse("fi").unwrap()),
+        ] {
+            let s = a.to_string();
+            assert!(s.len() <= 64);
+            assert_eq!(s.parse::<Action>().unwrap(), a);
+        }
+        assert!("topic:weather".parse::<Action>().is_err());
+        assert!("rm -rf".parse::<Action>().is_err());
+    }
+}

@@ -1,0 +1,45 @@
+//! The `ecabot` binary's library half: configuration, wiring and the terminal front end, kept
+//! out of `main.rs` so the integration suite can drive them directly.
+
+pub mod config;
+pub mod console;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use ecabot_core::{Bot, Knowledge, Store};
+use ecabot_store::{SqlStore, default_sqlite_url, redact_url};
+
+pub use config::{Config, Env, ProcessEnv, Secret};
+
+/// Loads the embedded knowledge; a failure here is a build defect, caught by the test suite.
+pub fn knowledge() -> anyhow::Result<Arc<Knowledge>> {
+    Ok(Arc::new(
+        Knowledge::embedded().context("the embedded locale files are invalid")?,
+    ))
+}
+
+/// Opens the configured database (a SQLite file in the data directory unless a URL is set).
+pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
+    let url = match &config.database_url {
+        Some(url) => url.expose().clone(),
+        None => default_sqlite_url(&config.data_dir)?,
+    };
+    let store = SqlStore::open(&url).await?;
+    tracing::info!(database = %redact_url(&url), "database ready");
+    Ok(store)
+}
+
+/// The bot wired to a store.
+pub fn bot(knowledge: Arc<Knowledge>, store: Arc<dyn Store>, config: &Config) -> Bot {
+    Bot::new(knowledge, store, config.default_locale)
+}
+
+/// The terminal's language (`LC_ALL`, `LC_MESSAGES`, `LANG`) as a platform hint: `fi_FI.UTF-8` → `fi_FI`.
+pub fn terminal_locale_hint(env: &dyn Env) -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| env.var(v))
+        .map(|v| v.split(['.', '@']).next().unwrap_or_default().to_owned())
+        .filter(|v| !v.is_empty() && v != "C" && v != "POSIX")
+}

@@ -1,0 +1,63 @@
+# Keskusteluviestit. Merkintä: tyhjä rivi = uusi kappale, "- " = luettelon kohta, **lihavointi**, [teksti](osoite).
+
+# Tämän kielen oma nimi kielivalikossa.
+language-name = suomi
+
+welcome =
+    Hei! Olen **ecabot**, Euroopan klusteriallianssin avustaja.
+
+    Kysy minulta allianssista omin sanoin, esimerkiksi "Miten liitymme allianssiin?" tai "Kuka on Puolan jäsen?", tai valitse aihe alta. Voit vaihtaa kieltä komennolla /language (kielet: { $languages }).
+
+help =
+    Kysy omin sanoin tai käytä komentoa:
+
+    - /topics: kaikki aiheet, joista voin kertoa
+    - /members maa: maan jäsenjärjestö, esimerkiksi /members Suomi
+    - /join, /eligibility, /events ja muut aiheiden nimet: suoraan aiheeseen
+    - /language: näytä tai vaihda kieltä
+    - /help: tämä ohje
+
+topics-intro = Näistä voin kertoa. Valitse aihe:
+
+unknown-question =
+    Valitettavasti en tiedä siitä. Vastaan kysymyksiin Euroopan klusteriallianssista, sen jäsenistä, tapahtumista ja hauista.
+
+    Kokeile kysyä toisin sanoin tai valitse aihe:
+
+see-also = Tarkoititko ehkä myös:
+
+unknown-command = En tunne komentoa /{ $command }. Kirjoita /help, niin näet, mitä osaan.
+
+empty-input = Kysy minulta mitä tahansa Euroopan klusteriallianssista tai valitse aihe:
+
+no-words = Ymmärrän vain tekstinä kirjoitettuja kysymyksiä. Kysy sanoin tai valitse aihe:
+
+too-long = Viestisi on minulle liian pitkä ({ NUMBER($length) } merkkiä). Kysy enintään { NUMBER($max) } merkillä.
+
+unknown-deep-link = Linkki ei ole enää voimassa. Näistä voin kertoa:
+
+language-current = Käytössä oleva kieli: { $language }. Kaikki kielet: { $languages }. Vaihda kieltä komennolla /language ja kielikoodi, esimerkiksi /language en, tai /language auto, niin seuraan sovelluksesi kieltä.
+
+language-set = Puhun tästä lähtien tässä keskustelussa suomea.
+
+language-auto = Seuraan tästä lähtien sovelluksesi kieltä (nyt: { $language }).
+
+language-unknown = En vielä puhu kieltä ”{ $code }”. Valitse jokin näistä: { $languages }.
+
+store-error = Valitettavasti en saanut tallennettua sitä juuri nyt. Yritä hetken päästä uudelleen.
+
+button-topics = Kaikki aiheet
+
+members-list-heading = Allianssin kansalliset jäsenjärjestöt (vuoden { $as_of } luettelo):
+
+members-in-country =
+    { $count ->
+        [one] { $country_in } allianssin jäsen on **{ $associations }**.
+       *[other] { $country_in } allianssilla on { $count } jäsenjärjestöä: { $associations }.
+    } Ota heihin yhteyttä: he yhdistävät maansa klusterit allianssiin.
+
+members-none-in-country = { $country_in } ei ole allianssin kansallista jäsenjärjestöä (jäsenluettelo vuodelta { $as_of }). Voit silti ottaa yhteyttä suoraan allianssiin: katso /contact.
+
+members-unknown-country = En tunnista maata ”{ $query }”. Jäseniä on näissä maissa: { $countries }.
+
+join-country-member = { $country_in } reittisi allianssiin on { $associations }.

@@ -1,0 +1,8 @@
+-- Per-chat preferences. A chat is "scope:id" (console:local, tg:123, dc:channel:9).
+-- Instants are Unix seconds (BIGINT) so one query text serves SQLite and PostgreSQL.
+CREATE TABLE chats (
+    chat        TEXT PRIMARY KEY NOT NULL,
+    locale      TEXT,
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL
+);
