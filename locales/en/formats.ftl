@@ -15,7 +15,7 @@ date-long = { $day } { $month ->
        *[12] December
     } { $year }
 
-time-of-day = { $hour_padded }:{ $minute }
+time-of-day = { NUMBER($hour, minimumIntegerDigits: 2) }:{ $minute }
 
 datetime-long = { $date } at { $time }
 

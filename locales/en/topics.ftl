@@ -290,12 +290,12 @@ topic-newsletter-body =
     - collaboration opportunities: connect with ECCP members
     - staying up to date: weekly ECCP updates in one place
 
-    You can also ask me for /digest to get newsletter digests right here in the chat.
+    Newsletter digests right here in the chat are coming soon.
 
 topic-reminders = Deadline reminders
     .description = Get reminded of call deadlines in this chat
 topic-reminders-body =
-    I can remind you of call deadlines so that nothing slips through:
+    Deadline reminders are on their way to this chat. Once they are switched on, I will remind you of call deadlines so that nothing slips through:
 
     - /calls lists the calls I know about
     - /subscribe switches on deadline reminders, by default 7 days, 1 day and 1 hour before the deadline
@@ -304,4 +304,4 @@ topic-reminders-body =
     - /quiet sets quiet hours when I won't send anything
     - /unsubscribe stops the reminders
 
-    You can change your settings at any time.
+    Until then, the ECCP newsletter and event calendar list open calls: see /newsletter and /events.

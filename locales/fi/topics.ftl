@@ -290,12 +290,12 @@ topic-newsletter-body =
     - yhteistyömahdollisuudet: verkostoidu ECCP:n jäsenten kanssa
     - ajan tasalla pysyminen: ECCP:n viikoittaiset päivitykset yhdessä paikassa
 
-    Voit myös pyytää minulta uutiskirjekoosteen suoraan tähän chattiin komennolla /digest. Avoimet haut näet komennolla /calls.
+    Uutiskirjekoosteet suoraan tähän chattiin ovat tulossa pian.
 
 topic-reminders = Määräaikamuistutukset
     .description = Muistutukset hakujen määräajoista tässä chatissa
 topic-reminders-body =
-    Voin muistuttaa sinua hakujen määräajoista, jotta mikään ei pääse unohtumaan:
+    Määräaikamuistutukset ovat tulossa tähän chattiin. Kun ne otetaan käyttöön, muistutan sinua hakujen määräajoista, jotta mikään ei pääse unohtumaan:
 
     - /calls näyttää tiedossani olevat haut
     - /subscribe ottaa määräaikamuistutukset käyttöön – oletuksena 7 päivää, 1 päivä ja 1 tunti ennen määräaikaa
@@ -304,4 +304,4 @@ topic-reminders-body =
     - /quiet määrittää hiljaiset tunnit, joiden aikana en lähetä viestejä
     - /unsubscribe lopettaa muistutukset
 
-    Voit muuttaa asetuksiasi milloin tahansa.
+    Siihen asti avoimet haut löytyvät ECCP-uutiskirjeestä ja tapahtumakalenterista: katso /newsletter ja /events.

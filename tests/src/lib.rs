@@ -67,3 +67,99 @@ pub fn ecabot_binary() -> PathBuf {
     });
     binary
 }
+
+/// A fresh database for one test: a SQLite file in a temporary directory, or a new database on
+/// the PostgreSQL server named by `ECABOT_TEST_POSTGRES_URL`.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: ecabot_store::Backend,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Display for TestDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.backend)
+    }
+}
+
+impl TestDatabase {
+    pub async fn sqlite() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("ecabot.db").display()
+        );
+        TestDatabase {
+            url,
+            backend: ecabot_store::Backend::Sqlite,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A new, empty database on the server at `admin_url`.
+    pub async fn postgres(admin_url: &str) -> TestDatabase {
+        use sqlx::Connection;
+        let name = format!(
+            "ecabot_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let mut conn = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("ECABOT_TEST_POSTGRES_URL is reachable");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        conn.close().await.ok();
+        let (base, query) = admin_url
+            .split_once('?')
+            .map(|(b, q)| (b, format!("?{q}")))
+            .unwrap_or((admin_url, String::new()));
+        let server = base
+            .rsplit_once('/')
+            .map(|(s, _)| s)
+            .filter(|s| !s.ends_with('/'))
+            .unwrap_or(base);
+        TestDatabase {
+            url: format!("{server}/{name}{query}"),
+            backend: ecabot_store::Backend::Postgres,
+            _dir: None,
+        }
+    }
+
+    /// Runs raw SQL against the database, bypassing the store (to plant bad data).
+    pub async fn execute(&self, sql: &str) {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .expect("connect");
+        sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .expect("raw SQL runs");
+        conn.close().await.ok();
+    }
+}
+
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The databases every storage test runs on: SQLite always, PostgreSQL when configured.
+pub async fn test_databases() -> Vec<TestDatabase> {
+    let mut dbs = vec![TestDatabase::sqlite().await];
+    match std::env::var("ECABOT_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => dbs.push(TestDatabase::postgres(&url).await),
+        _ => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!("ECABOT_TEST_POSTGRES_URL is not set: storage tests run on SQLite only")
+            });
+        }
+    }
+    dbs
+}

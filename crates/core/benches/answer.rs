@@ -1,1 +1,66 @@
-fn main() {}
+//! How long answering a question takes: `cargo bench -p ecabot-core --bench answer`.
+//! Target (issue 2): under 50 µs per question. Results go to BENCHMARKS.md.
+
+use std::{hint::black_box, sync::Arc};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ecabot_core::{Bot, ChatRef, Knowledge, Locale, MemoryStore, Request};
+
+const EN: &[&str] = &[
+    "How do I join the alliance?",
+    "Who is the member in Poland?",
+    "what are the quality label eligibility criteria",
+    "When is the Cluster Booster Academy deadline?",
+    "whats the weather in helsinki",
+    "tell me about the european cluster collaboration platform",
+    "how do i joinn the aliance",
+    "What are the do's and don'ts of cluster policy?",
+];
+
+const FI: &[&str] = &[
+    "Miten liitymme allianssiin?",
+    "Kuka on Puolan jäsen?",
+    "mitkä ovat laatumerkin kriteerit",
+    "milloin Cluster Booster Academyn haku päättyy",
+    "millainen sää on Helsingissä huomenna",
+    "kerro eurooppalaisesta klusteriyhteistyöalustasta",
+    "klusteripolitiikan hyvät käytännöt",
+    "suomalaiset klusterit",
+];
+
+fn bench(c: &mut Criterion) {
+    let knowledge = Arc::new(Knowledge::embedded().expect("locales load"));
+    let bot = Bot::new(
+        knowledge.clone(),
+        Arc::new(MemoryStore::default()),
+        Locale::ENGLISH,
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let chat = ChatRef::new("bench", "1").unwrap();
+    for (lang, questions) in [("en", EN), ("fi", FI)] {
+        let hint = Some(lang.to_owned());
+        c.bench_function(&format!("answer/{lang}"), |b| {
+            let mut i = 0;
+            b.iter(|| {
+                let q = questions[i % questions.len()];
+                i += 1;
+                let request = Request::text(chat.clone(), q).with_hint(hint.clone());
+                black_box(runtime.block_on(bot.handle(request)))
+            })
+        });
+        let locale = Locale::parse(lang).unwrap();
+        c.bench_function(&format!("understand/{lang}"), |b| {
+            let mut i = 0;
+            b.iter(|| {
+                let q = questions[i % questions.len()];
+                i += 1;
+                black_box(knowledge.matcher.understand(black_box(q), locale))
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -43,7 +43,7 @@ fn main() {
             }
         }
     }
-    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results.sort_by_key(|a| a.0);
     for r in results.iter().take(12) {
         println!("cost {} miss {} oos {} {:?}", r.0, r.1, r.2, r.3);
     }

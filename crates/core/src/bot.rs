@@ -180,14 +180,22 @@ impl Bot {
         let Some(mut topic) = understood.topic else {
             return self.menu(locale, "unknown-question");
         };
-        let finnish = CountryCode::parse("fi").expect("valid code");
-        let members: TopicId = "members".parse().expect("a topic");
-        if topic.as_str() == "finnish-clusters" && understood.country.is_some_and(|c| c != finnish)
-        {
-            topic = members;
+        // "Who represents Germany?", "contact in Poland", "clusters in Spain": with a country
+        // named, these are questions about that country's member association.
+        if let Some(country) = understood.country {
+            let finnish = CountryCode::parse("fi").expect("valid code");
+            let about_members = match topic.as_str() {
+                "representation" | "contact" => true,
+                "finnish-clusters" => country != finnish,
+                _ => false,
+            };
+            if about_members {
+                topic = "members".parse().expect("a topic");
+            }
         }
+        let country_answer = topic.as_str() == "members" && understood.country.is_some();
         let mut reply = self.topic_reply(locale, topic, understood.country);
-        if let Some(also) = understood.also.filter(|a| *a != topic) {
+        if let Some(also) = understood.also.filter(|a| *a != topic && !country_answer) {
             reply
                 .body
                 .append(Rich::text(self.cat().get(locale, "see-also")));
@@ -222,15 +230,16 @@ impl Bot {
                 let country = arg
                     .as_deref()
                     .and_then(|a| self.knowledge.matcher.country(a));
-                if topic.as_str() == "members" && country.is_none() {
-                    if let Some(query) = arg {
-                        let args = Args::new()
-                            .data("query", &echo(&query))
-                            .markup("countries", self.member_country_list(locale));
-                        let body =
-                            Rich::parse(&self.cat().msg(locale, "members-unknown-country", &args));
-                        return self.say(locale, Some(topic), Reply::new(body));
-                    }
+                if topic.as_str() == "members"
+                    && country.is_none()
+                    && let Some(query) = arg
+                {
+                    let args = Args::new()
+                        .data("query", &echo(&query))
+                        .markup("countries", self.member_country_list(locale));
+                    let body =
+                        Rich::parse(&self.cat().msg(locale, "members-unknown-country", &args));
+                    return self.say(locale, Some(topic), Reply::new(body));
                 }
                 self.say(
                     locale,
@@ -392,15 +401,16 @@ impl Bot {
             let text = cat.msg(locale, "members-none-in-country", &args);
             return capitalize_first(&text);
         }
-        let names: Vec<String> = found
-            .iter()
-            .map(|n| format!("**{}**", crate::markup::escape(n)))
-            .collect();
-        let associations = match names.as_slice() {
-            [one] => {
-                crate::markup::escape(&found[0]).to_string() + if one.is_empty() { "" } else { "" }
+        // A single name is emphasised by the message itself; several are emphasised here.
+        let associations = match found {
+            [one] => crate::markup::escape(one),
+            _ => {
+                let names: Vec<String> = found
+                    .iter()
+                    .map(|n| format!("**{}**", crate::markup::escape(n)))
+                    .collect();
+                self.join_list(locale, &names)
             }
-            _ => self.join_list(locale, &names),
         };
         let args = Args::new()
             .number("count", found.len() as f64)

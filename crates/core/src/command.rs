@@ -47,10 +47,10 @@ impl Command {
             Some((n, a)) => (n, Some(a)),
             None => (head, None),
         };
-        if let (Some(to), Some(own)) = (addressee, own_name) {
-            if !to.eq_ignore_ascii_case(own) {
-                return Parsed::ForAnotherBot;
-            }
+        if let (Some(to), Some(own)) = (addressee, own_name)
+            && !to.eq_ignore_ascii_case(own)
+        {
+            return Parsed::ForAnotherBot;
         }
         if name.is_empty() {
             return Parsed::NotACommand;

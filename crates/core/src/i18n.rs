@@ -210,7 +210,6 @@ impl Catalog {
     pub fn time(&self, locale: Locale, hour: u32, minute: u32) -> String {
         let args = Args::new()
             .number("hour", hour)
-            .markup("hour_padded", format!("{hour:02}"))
             .markup("minute", format!("{minute:02}"));
         self.msg(locale, "time-of-day", &args)
     }
@@ -298,7 +297,8 @@ impl NumberMarks {
     }
 }
 
-/// `NUMBER($n)` / `NUMBER($n, maximumFractionDigits: 2)` in a locale file formats with that
+/// `NUMBER($n)`, `NUMBER($n, maximumFractionDigits: 2)`, `NUMBER($h, minimumIntegerDigits: 2)`
+/// in a locale file formats with that
 /// locale's marks. Fluent's own number display knows no locale, so every bundle gets its own.
 fn install_number_function(bundle: &mut FluentBundle<FluentResource>) {
     let marks = NumberMarks::read(bundle);
@@ -306,11 +306,17 @@ fn install_number_function(bundle: &mut FluentBundle<FluentResource>) {
         let Some(FluentValue::Number(n)) = positional.first() else {
             return positional.first().cloned().unwrap_or(FluentValue::Error);
         };
-        let max = match named.get("maximumFractionDigits") {
-            Some(FluentValue::Number(m)) => m.value.clamp(0.0, 10.0) as usize,
-            _ => 3,
+        let option = |name| match named.get(name) {
+            Some(FluentValue::Number(m)) => Some(m.value.clamp(0.0, 10.0) as usize),
+            _ => None,
         };
-        FluentValue::from(marks.format(n.value, max))
+        let max = option("maximumFractionDigits").unwrap_or(3);
+        let mut text = marks.format(n.value, max);
+        if let Some(width) = option("minimumIntegerDigits") {
+            let digits = text.chars().take_while(char::is_ascii_digit).count();
+            text = "0".repeat(width.saturating_sub(digits)) + &text;
+        }
+        FluentValue::from(text)
     });
     if let Err(e) = result {
         tracing::error!(error = %e, "could not install NUMBER()");

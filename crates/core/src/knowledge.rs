@@ -128,6 +128,8 @@ pub struct Members {
 pub enum KnowledgeError {
     #[error("members data: {0}")]
     Members(String),
+    #[error("members data: {0:?} is not a two-letter country code")]
+    BadCountry(String),
 }
 
 #[derive(serde::Deserialize)]
@@ -153,9 +155,8 @@ impl Members {
             toml::from_str(source).map_err(|e| KnowledgeError::Members(e.to_string()))?;
         let mut by_country: BTreeMap<CountryCode, Vec<String>> = BTreeMap::new();
         for m in file.member {
-            let code = CountryCode::parse(&m.country).ok_or_else(|| {
-                KnowledgeError::Members(format!("bad country code {:?}", m.country))
-            })?;
+            let code = CountryCode::parse(&m.country)
+                .ok_or_else(|| KnowledgeError::BadCountry(m.country.clone()))?;
             by_country.entry(code).or_default().push(m.name);
         }
         Ok(Members {

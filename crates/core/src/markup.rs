@@ -162,29 +162,29 @@ fn parse_inline(line: &str) -> Vec<Inline> {
             i += 2;
             continue;
         }
-        if c == '*' && chars.get(i + 1) == Some(&'*') {
-            if let Some(end) = find_unescaped(&chars, i + 2, &['*', '*']) {
-                let inner = unescape(&chars[i + 2..end]);
-                if !inner.trim().is_empty() {
-                    push_text(&mut text, &mut out);
-                    out.push(Inline::Bold { text: inner });
-                    i = end + 2;
-                    continue;
-                }
+        if c == '*'
+            && chars.get(i + 1) == Some(&'*')
+            && let Some(end) = find_unescaped(&chars, i + 2, &['*', '*'])
+        {
+            let inner = unescape(&chars[i + 2..end]);
+            if !inner.trim().is_empty() {
+                push_text(&mut text, &mut out);
+                out.push(Inline::Bold { text: inner });
+                i = end + 2;
+                continue;
             }
         }
-        if c == '[' {
-            if let Some(close) = find_unescaped(&chars, i + 1, &[']', '(']) {
-                if let Some(end) = find_unescaped(&chars, close + 2, &[')']) {
-                    let label = unescape(&chars[i + 1..close]);
-                    let url: String = chars[close + 2..end].iter().collect();
-                    if is_link_target(&url) && !label.trim().is_empty() {
-                        push_text(&mut text, &mut out);
-                        out.push(Inline::Link { label, url });
-                        i = end + 1;
-                        continue;
-                    }
-                }
+        if c == '['
+            && let Some(close) = find_unescaped(&chars, i + 1, &[']', '('])
+            && let Some(end) = find_unescaped(&chars, close + 2, &[')'])
+        {
+            let label = unescape(&chars[i + 1..close]);
+            let url: String = chars[close + 2..end].iter().collect();
+            if is_link_target(&url) && !label.trim().is_empty() {
+                push_text(&mut text, &mut out);
+                out.push(Inline::Link { label, url });
+                i = end + 1;
+                continue;
             }
         }
         text.push(c);

@@ -45,6 +45,10 @@ impl Default for Tuning {
 }
 /// Words in (nearly) every topic still say something about the topic they dominate.
 const MIN_IDF: f32 = 0.25;
+/// Shortest country word matched with a typo.
+const MIN_COUNTRY_TYPO_LEN: usize = 7;
+/// Mentions that make a topic about a country (an example naming Poland once does not).
+const MIN_COUNTRY_MENTIONS: usize = 3;
 /// Unknown words this long count fully against a question.
 const LONG_WORD: usize = 9;
 /// Shortest word matched with a typo; shorter ones collide with real words (vitsi/visio).
@@ -55,6 +59,9 @@ const MIN_COMPOUND_PART: usize = 4;
 const CLOSE_RATIO: f32 = 0.8;
 /// Longer inputs are read only this far: questions are short, and time must stay bounded.
 const MAX_TOKENS: usize = 48;
+
+/// A word read as a known term: (term, weight, IDF).
+pub type TermReading = (String, f32, f32);
 
 /// What a question is about.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +85,8 @@ pub struct Understanding {
 pub enum NluError {
     #[error("locales/{0}/phrasings.toml: {1}")]
     Phrasings(Locale, String),
+    #[error("locales/{0}/phrasings.toml has no phrasings")]
+    Empty(Locale),
 }
 
 #[derive(serde::Deserialize)]
@@ -101,6 +110,8 @@ struct Index {
     /// Deletion variants (and the words themselves) of known words → the stems they lead to.
     deletions: HashMap<String, Vec<String>>,
     doc_len: HashMap<TopicId, f32>,
+    /// Topics about one country (finnish-clusters): their phrasings name that country only.
+    country_topics: HashMap<TopicId, CountryCode>,
     avg_len: f32,
     unknown_idf: f32,
 }
@@ -118,6 +129,8 @@ pub struct Matcher {
 struct Gazetteer {
     words: HashMap<String, CountryCode>,
     stems: HashMap<String, CountryCode>,
+    /// Long country words and their one-letter deletions, for one-typo matches.
+    deletions: HashMap<String, CountryCode>,
     stemmers: Vec<Stemmer>,
 }
 
@@ -133,13 +146,31 @@ impl Gazetteer {
         {
             return Some(*c);
         }
-        // One typo in a long country word (suomalasiet): a single swapped, missing or extra letter.
-        if word.chars().count() >= 7 {
-            return self.words.iter().find_map(|(known, code)| {
-                (known.chars().count() >= 7 && within_one_edit(word, known)).then_some(*code)
-            });
+        // One typo in a long country word (suomalasiet): the word and the country word share
+        // a one-letter deletion (symmetric delete), confirmed by an exact edit-distance check.
+        if word.chars().count() >= MIN_COUNTRY_TYPO_LEN {
+            for variant in std::iter::once(word.to_owned()).chain(deletion_variants(word)) {
+                if let Some(code) = self.deletions.get(&variant) {
+                    let confirmed = self
+                        .words
+                        .iter()
+                        .any(|(known, c)| c == code && within_one_edit(word, known));
+                    if confirmed {
+                        return Some(*code);
+                    }
+                }
+            }
         }
         None
+    }
+
+    fn insert(&mut self, word: String, code: CountryCode) {
+        if word.chars().count() >= MIN_COUNTRY_TYPO_LEN {
+            for variant in std::iter::once(word.clone()).chain(deletion_variants(&word)) {
+                self.deletions.insert(variant, code);
+            }
+        }
+        self.words.insert(word, code);
     }
 }
 
@@ -222,10 +253,12 @@ impl Index {
             terms: HashMap::new(),
             deletions: HashMap::new(),
             doc_len: HashMap::new(),
+            country_topics: HashMap::new(),
             avg_len: 1.0,
             unknown_idf: 1.0,
         };
         let mut tf: HashMap<String, HashMap<TopicId, f32>> = HashMap::new();
+        let mut named: HashMap<TopicId, HashMap<CountryCode, usize>> = HashMap::new();
         for (id, phrasings) in &file.topics {
             let topic: TopicId = id
                 .parse()
@@ -236,11 +269,12 @@ impl Index {
                         continue;
                     }
                     let stem = index.stem(&word);
-                    if countries.find(&word).is_some() {
+                    if let Some(code) = countries.find(&word) {
                         *tf.entry(COUNTRY_TERM.into())
                             .or_default()
                             .entry(topic)
                             .or_default() += 1.0;
+                        *named.entry(topic).or_default().entry(code).or_default() += 1;
                     }
                     for variant in std::iter::once(word.clone()).chain(deletion_variants(&word)) {
                         if word.chars().count() >= 4 {
@@ -255,8 +289,15 @@ impl Index {
                 }
             }
         }
+        index.country_topics = named
+            .into_iter()
+            .filter(|(_, codes)| codes.len() == 1)
+            .filter_map(|(topic, codes)| codes.into_iter().next().map(|c| (topic, c)))
+            .filter(|(_, (_, mentions))| *mentions >= MIN_COUNTRY_MENTIONS)
+            .map(|(topic, (code, _))| (topic, code))
+            .collect();
         if index.doc_len.is_empty() {
-            return Err(NluError::Phrasings(locale, "no phrasings".into()));
+            return Err(NluError::Empty(locale));
         }
         let n = TopicId::all().len() as f32;
         index.avg_len = index.doc_len.values().sum::<f32>() / index.doc_len.len() as f32;
@@ -353,17 +394,23 @@ impl Index {
     /// Ranks topics for `words`. Also returns the information (summed IDF) of the known and
     /// the unknown words; country names count in neither, so a question is never accepted on the
     /// strength of a country alone ("what's the capital of Poland?").
-    fn score(&self, words: &[String], countries: &Gazetteer, tuning: &Tuning) -> Scores {
-        // (term, weight, counts as information): country words rank topics but never count
-        // towards accepting a question.
-        let mut query: Vec<(String, f32, bool)> = Vec::new();
+    fn score(
+        &self,
+        words: &[String],
+        countries: &[Option<CountryCode>],
+        tuning: &Tuning,
+    ) -> Scores {
+        // (term, weight, the country it names): country words rank topics but count as
+        // information only for a topic about that very country (Finland for finnish-clusters),
+        // so "what's the capital of Poland?" is not accepted on the strength of "Poland".
+        let mut query: Vec<(String, f32, Option<CountryCode>)> = Vec::new();
         let mut unknown_info = 0.0f32;
         let mut country_named = false;
-        for word in words {
+        for (word, &country) in words.iter().zip(countries) {
             if self.stopwords.contains(word) {
                 continue;
             }
-            let is_country = countries.find(word).is_some();
+            let is_country = country.is_some();
             country_named |= is_country;
             let resolved = if is_country {
                 self.exact(word).map(|t| vec![(t, 1.0)]).unwrap_or_default()
@@ -381,27 +428,27 @@ impl Index {
                 unknown_info += self.unknown_idf * weight;
             }
             for (term, weight) in resolved {
-                // A country word is information only for a topic that is about that country:
-                // one topic uses it, and often (Finland for finnish-clusters).
-                let informative = !is_country || {
-                    let p = &self.terms[&term].postings;
-                    p.len() == 1 && p[0].1 >= 3.0
-                };
                 if !query.iter().any(|(t, _, _)| *t == term) {
-                    query.push((term, weight, informative));
+                    query.push((term, weight, country));
                 }
             }
         }
+        let informative = |country: &Option<CountryCode>, topic: Option<TopicId>| match country {
+            None => true,
+            Some(c) => match topic {
+                Some(t) => self.country_topics.get(&t) == Some(c),
+                None => self.country_topics.values().any(|v| v == c),
+            },
+        };
         let known_info: f32 = query
             .iter()
-            .filter(|q| q.2)
+            .filter(|q| informative(&q.2, None))
             .map(|(t, w, _)| w * self.idf(t))
             .sum();
-        if country_named && self.terms.contains_key(COUNTRY_TERM) {
-            query.push((COUNTRY_TERM.to_owned(), 1.0, false));
-        }
+        let pseudo_term = (country_named && self.terms.contains_key(COUNTRY_TERM))
+            .then(|| (COUNTRY_TERM.to_owned(), 1.0, None));
         let mut scores: HashMap<TopicId, (f32, f32)> = HashMap::new();
-        for (term, weight, informative) in &query {
+        for (term, weight, country) in query.iter().chain(pseudo_term.as_ref()) {
             let t = &self.terms[term];
             let idf = self.idf(term);
             for (topic, tf) in &t.postings {
@@ -409,7 +456,7 @@ impl Index {
                 let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / self.avg_len));
                 let entry = scores.entry(*topic).or_default();
                 entry.0 += weight * idf * norm;
-                if *informative {
+                if term != COUNTRY_TERM && informative(country, Some(*topic)) {
                     entry.1 += weight * idf;
                 }
             }
@@ -469,7 +516,7 @@ impl Matcher {
                                 gazetteer.stems.insert(stem, *code);
                             }
                         }
-                        gazetteer.words.insert(w, *code);
+                        gazetteer.insert(w, *code);
                     }
                 }
             }
@@ -498,11 +545,7 @@ impl Matcher {
 
     /// How each word of `text` was read in `language`: the known terms it resolved to, with their
     /// weight and IDF; an empty list for unknown words; `None` for stopwords. For tuning phrasings.
-    pub fn explain(
-        &self,
-        text: &str,
-        language: Locale,
-    ) -> Vec<(String, Option<Vec<(String, f32, f32)>>)> {
+    pub fn explain(&self, text: &str, language: Locale) -> Vec<(String, Option<Vec<TermReading>>)> {
         let Some(index) = self.indexes.iter().find(|i| i.locale == language) else {
             return Vec::new();
         };
@@ -531,7 +574,9 @@ impl Matcher {
     /// Understands `text`; `preferred` breaks ties in language detection.
     pub fn understand(&self, text: &str, preferred: Locale) -> Understanding {
         let words: Vec<String> = tokens(text).collect();
-        let country = words.iter().find_map(|w| self.countries.find(w));
+        let word_countries: Vec<Option<CountryCode>> =
+            words.iter().map(|w| self.countries.find(w)).collect();
+        let country = word_countries.iter().flatten().next().copied();
         let index = self
             .indexes
             .iter()
@@ -542,7 +587,7 @@ impl Matcher {
             ranked,
             known_info,
             unknown_info,
-        } = index.score(&words, &self.countries, tuning);
+        } = index.score(&words, &word_countries, tuning);
         let known = if known_info > 0.0 {
             known_info / (known_info + unknown_info)
         } else {
@@ -562,18 +607,27 @@ impl Matcher {
             result.topic = "members".parse().ok();
             return result;
         }
-        let Some(&(best, score, coverage)) = ranked.first() else {
+        // Only a topic that explains enough of the question may answer it: a topic lifted by a
+        // country name alone never beats the one the question's own words are about.
+        let mut eligible = ranked
+            .iter()
+            .filter(|(_, s, c)| *c >= tuning.min_coverage && *s >= tuning.min_score);
+        let Some(&(best, score, coverage)) = eligible.next() else {
+            if let Some(&(_, score, coverage)) = ranked.first() {
+                result.score = score;
+                result.coverage = coverage;
+            }
             return result;
         };
         result.score = score;
         result.coverage = coverage;
-        if known < tuning.min_known || coverage < tuning.min_coverage || score < tuning.min_score {
+        if known < tuning.min_known {
             return result;
         }
         result.topic = Some(best);
-        result.also = ranked
-            .get(1)
-            .filter(|(_, s, c)| *s >= score * CLOSE_RATIO && *c >= tuning.min_coverage)
+        result.also = eligible
+            .next()
+            .filter(|(_, s, _)| *s >= score * CLOSE_RATIO)
             .map(|(t, _, _)| *t);
         result
     }

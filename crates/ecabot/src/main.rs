@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
 use ecabot_core::{ChatRef, Input, Locale, MemoryStore, Request};
-use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::io::BufReader;
 
 /// ecabot answers questions about the European Clusters Alliance in your language.
 #[derive(Parser)]
@@ -63,6 +63,16 @@ fn parse_locale(flag: Option<String>) -> anyhow::Result<Option<String>> {
     }
 }
 
+/// Writes to stdout; a closed pipe (`ecabot ask … | head`) is a normal end, not an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     init_logging();
@@ -81,7 +91,6 @@ async fn main() -> anyhow::Result<()> {
                 input: Input::Text(text.join(" ")),
             };
             let response = bot.handle(request).await;
-            let mut out = tokio::io::stdout();
             if json {
                 let buttons: Vec<_> = response
                     .replies
@@ -94,18 +103,15 @@ async fn main() -> anyhow::Result<()> {
                     "text": response.plain_text(),
                     "buttons": buttons,
                 });
-                out.write_all(format!("{value}\n").as_bytes()).await?;
+                print(&format!("{value}\n"))?;
             } else {
                 let style = if std::io::stdout().is_terminal() {
                     console::Style::Ansi
                 } else {
                     console::Style::Plain
                 };
-                out.write_all(console::render_response(&response, style).as_bytes())
-                    .await?;
-                out.write_all(b"\n").await?;
+                print(&format!("{}\n", console::render_response(&response, style)))?;
             }
-            out.flush().await?;
         }
         Command::Chat { locale } => {
             let hint = parse_locale(locale)?.or_else(|| ecabot::terminal_locale_hint(&ProcessEnv));
@@ -123,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
                 console::Style::Plain
             };
             let stdin = BufReader::new(tokio::io::stdin());
-            console::run_chat(
+            let result = console::run_chat(
                 &bot,
                 chat,
                 hint,
@@ -132,8 +138,15 @@ async fn main() -> anyhow::Result<()> {
                 style,
                 interactive,
             )
-            .await?;
+            .await;
+            // Close the pool so SQLite checkpoints its write-ahead log before exit.
             store.close().await;
+            match result {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => {
+                    other?;
+                }
+            }
         }
     }
     Ok(())
