@@ -107,6 +107,26 @@ impl TestDatabase {
         let mut conn = sqlx::PgConnection::connect(admin_url)
             .await
             .expect("ECABOT_TEST_POSTGRES_URL is reachable");
+        // Databases of earlier test processes that have exited are left-overs: drop them.
+        let stale: Vec<String> = sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'ecabot_test_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap_or_default();
+        for db in stale {
+            let pid = db
+                .trim_start_matches("ecabot_test_")
+                .split('_')
+                .next()
+                .unwrap_or_default();
+            let alive = !pid.is_empty() && std::path::Path::new("/proc").join(pid).exists();
+            if !alive && db.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        }
         sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
             .execute(&mut conn)
             .await
