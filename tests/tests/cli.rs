@@ -114,7 +114,7 @@ fn chat_remembers_the_language_across_runs() {
 
     let mut second = ecabot(dir.path());
     second.arg("chat");
-    let out = run(second, b"How do I join?\n3\n");
+    let out = run(second, b"How do I join?\n1\n");
     let out = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.starts_with("Hei! Olen ecabot"),
@@ -123,6 +123,10 @@ fn chat_remembers_the_language_across_runs() {
     assert!(
         out.contains("[1] Kaikki aiheet"),
         "buttons are numbered: {out}"
+    );
+    assert!(
+        out.contains("Näistä voin kertoa. Valitse aihe:"),
+        "typing 1 pressed \"all topics\": {out}"
     );
 }
 
