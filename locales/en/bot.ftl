@@ -14,6 +14,8 @@ help =
     - /topics: everything I can tell you about
     - /members country: the member association in a country, e.g. /members Finland
     - /join, /eligibility, /events and the other topic names: that topic directly
+    - /calls: open calls and upcoming events
+    - /subscribe: reminders of deadlines (/subscriptions, /remind, /timezone, /quiet, /ics, /unsubscribe)
     - /language: show or change the language I speak
     - /help: this message
 

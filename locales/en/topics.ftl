@@ -295,13 +295,15 @@ topic-newsletter-body =
 topic-reminders = Deadline reminders
     .description = Get reminded of call deadlines in this chat
 topic-reminders-body =
-    Deadline reminders are on their way to this chat. Once they are switched on, I will remind you of call deadlines so that nothing slips through:
+    I can remind this chat of call deadlines and event dates, so that nothing slips through:
 
-    - /calls lists the calls I know about
-    - /subscribe switches on deadline reminders, by default 7 days, 1 day and 1 hour before the deadline
-    - /remind lets you choose your own lead times
-    - /timezone sets your time zone, so reminders arrive at the right local time
-    - /quiet sets quiet hours when I won't send anything
+    - /calls lists the open calls and upcoming events
+    - /subscribe follows all of them; /subscribe and a call's id (or a topic such as academy) follows just that
+    - reminders come 7 days, 1 day and 1 hour before the deadline; /remind 3d 2h chooses your own times
+    - /timezone Europe/Helsinki shows every time in your zone (the default is Europe/Brussels)
+    - /quiet 22:00-07:00 holds reminders during the night, unless the deadline would pass first
+    - /subscriptions shows what you follow and when the next reminder comes
+    - /ics sends your deadlines as a calendar file
     - /unsubscribe stops the reminders
 
-    Until then, the ECCP newsletter and event calendar list open calls: see /newsletter and /events.
+    Each reminder has buttons to be reminded again later, or to say you have applied.

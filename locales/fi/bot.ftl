@@ -14,6 +14,8 @@ help =
     - /topics: kaikki aiheet, joista voin kertoa
     - /members maa: maan jäsenjärjestö, esimerkiksi /members Suomi
     - /join, /eligibility, /events ja muut aiheiden nimet: suoraan aiheeseen
+    - /calls: avoimet haut ja tulevat tapahtumat
+    - /subscribe: määräaikamuistutukset (/subscriptions, /remind, /timezone, /quiet, /ics, /unsubscribe)
     - /language: näytä tai vaihda kieltä
     - /help: tämä ohje
 

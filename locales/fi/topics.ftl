@@ -295,13 +295,15 @@ topic-newsletter-body =
 topic-reminders = Määräaikamuistutukset
     .description = Muistutukset hakujen määräajoista tässä chatissa
 topic-reminders-body =
-    Määräaikamuistutukset ovat tulossa tähän chattiin. Kun ne otetaan käyttöön, muistutan sinua hakujen määräajoista, jotta mikään ei pääse unohtumaan:
+    Voin muistuttaa tässä chatissa hakujen määräajoista ja tapahtumista, jotta mikään ei pääse unohtumaan:
 
-    - /calls näyttää tiedossani olevat haut
-    - /subscribe ottaa määräaikamuistutukset käyttöön – oletuksena 7 päivää, 1 päivä ja 1 tunti ennen määräaikaa
-    - /remind antaa valita omat muistutusajat
-    - /timezone asettaa aikavyöhykkeesi, jotta muistutukset tulevat oikeaan paikalliseen aikaan
-    - /quiet määrittää hiljaiset tunnit, joiden aikana en lähetä viestejä
+    - /calls näyttää avoimet haut ja tulevat tapahtumat
+    - /subscribe seuraa niitä kaikkia; /subscribe ja haun tunniste (tai aihe, kuten academy) seuraa vain sitä
+    - muistutukset tulevat 7 päivää, 1 päivän ja 1 tunnin ennen määräaikaa; /remind 3d 2h valitsee omat ajat
+    - /timezone Europe/Helsinki näyttää ajat omalla aikavyöhykkeelläsi (oletus on Europe/Brussels)
+    - /quiet 22:00-07:00 pidättää muistutukset yöllä, ellei määräaika mene sitä ennen umpeen
+    - /subscriptions näyttää, mitä seuraat ja milloin seuraava muistutus tulee
+    - /ics lähettää määräaikasi kalenteritiedostona
     - /unsubscribe lopettaa muistutukset
 
-    Siihen asti avoimet haut löytyvät ECCP-uutiskirjeestä ja tapahtumakalenterista: katso /newsletter ja /events.
+    Jokaisessa muistutuksessa on painikkeet, joilla saat muistutuksen myöhemmin uudelleen tai kerrot jo hakeneesi.

@@ -1,8 +1,16 @@
 //! Shared harness for ecabot's integration and end-to-end suites.
 
-use std::{path::PathBuf, sync::Arc};
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
 
-use ecabot_core::{Bot, ChatRef, Knowledge, Locale, MemoryStore, Request, Response, Store};
+use chrono::{DateTime, Utc};
+use ecabot_core::{
+    Action, Bot, ChatRef, Clock, Courier, ImportReport, Input, Knowledge, Locale, ManualClock,
+    Request, Response, Scheduler, SendError, Sender, Store, SystemClock,
+};
+use ecabot_store::SqlStore;
 
 /// The workspace root (for data files and the built binary).
 pub fn workspace_root() -> PathBuf {
@@ -23,13 +31,221 @@ pub fn locale(tag: &str) -> Locale {
     Locale::parse(tag).expect("valid tag")
 }
 
-/// A bot on an in-memory store, English default.
-pub fn memory_bot() -> Bot {
-    bot_with(Arc::new(MemoryStore::default()))
+/// A bot on a fresh in-memory SQLite database, English default, real clock.
+pub async fn memory_bot() -> Bot {
+    let store = SqlStore::memory().await.expect("in-memory SQLite opens");
+    bot_with(Arc::new(store))
 }
 
-pub fn bot_with(store: Arc<dyn Store>) -> Bot {
-    Bot::new(knowledge(), store, Locale::ENGLISH)
+/// A bot on the given store, English default, real clock.
+pub fn bot_with(store: Arc<SqlStore>) -> Bot {
+    Bot::new(
+        knowledge(),
+        store.clone(),
+        store,
+        Arc::new(SystemClock),
+        Locale::ENGLISH,
+    )
+}
+
+/// Everything a sender was asked to send, with the (test) time it was sent at.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub chat: ChatRef,
+    pub at: DateTime<Utc>,
+    pub response: Response,
+}
+
+impl Sent {
+    pub fn text(&self) -> String {
+        self.response.plain_text()
+    }
+}
+
+/// How a [`RecordingSender`] answers the next sends.
+#[derive(Debug, Clone)]
+pub enum Script {
+    Ok,
+    Transient(Option<std::time::Duration>),
+    Permanent,
+}
+
+/// A [`Sender`] that records what it is given and fails on request.
+pub struct RecordingSender {
+    clock: Arc<ManualClock>,
+    sent: Mutex<Vec<Sent>>,
+    script: Mutex<std::collections::VecDeque<Script>>,
+}
+
+impl RecordingSender {
+    pub fn new(clock: Arc<ManualClock>) -> RecordingSender {
+        RecordingSender {
+            clock,
+            sent: Mutex::default(),
+            script: Mutex::default(),
+        }
+    }
+
+    /// Queues outcomes for the next sends (after them, sends succeed).
+    pub fn then(&self, outcomes: impl IntoIterator<Item = Script>) {
+        self.script.lock().unwrap().extend(outcomes);
+    }
+
+    pub fn sent(&self) -> Vec<Sent> {
+        self.sent.lock().unwrap().clone()
+    }
+
+    /// Takes what was sent so far.
+    pub fn take(&self) -> Vec<Sent> {
+        std::mem::take(&mut *self.sent.lock().unwrap())
+    }
+}
+
+#[async_trait::async_trait]
+impl Sender for RecordingSender {
+    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError> {
+        let next = self
+            .script
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(Script::Ok);
+        match next {
+            Script::Ok => {
+                self.sent.lock().unwrap().push(Sent {
+                    chat: chat.clone(),
+                    at: self.clock.now(),
+                    response: response.clone(),
+                });
+                Ok(())
+            }
+            Script::Transient(retry_after) => Err(SendError::Transient {
+                reason: "scripted failure".into(),
+                retry_after,
+            }),
+            Script::Permanent => Err(SendError::Permanent {
+                reason: "scripted: bot blocked".into(),
+            }),
+        }
+    }
+}
+
+/// The whole core on a real database with a test clock and a recording sender for chats of
+/// scope `test`: the spawn-app of this suite.
+pub struct TestApp {
+    pub db: TestDatabase,
+    pub store: Arc<SqlStore>,
+    pub clock: Arc<ManualClock>,
+    pub bot: Arc<Bot>,
+    pub sender: Arc<RecordingSender>,
+    pub scheduler: Scheduler,
+    pub courier: Courier,
+}
+
+impl TestApp {
+    /// Opens `db` (migrations run), seeds the shipped calls, and sets the clock to `start`.
+    pub async fn spawn(db: TestDatabase, start: DateTime<Utc>) -> TestApp {
+        let store = Arc::new(SqlStore::open(&db.url).await.expect("database opens"));
+        let clock = Arc::new(ManualClock::new(start));
+        ecabot::seed_calls(store.as_ref(), start)
+            .await
+            .expect("seeds import");
+        let bot = Arc::new(Bot::new(
+            knowledge(),
+            store.clone(),
+            store.clone(),
+            clock.clone(),
+            Locale::ENGLISH,
+        ));
+        let sender = Arc::new(RecordingSender::new(clock.clone()));
+        let scheduler = Scheduler::new(store.clone(), store.clone(), clock.clone());
+        let courier = Courier::new(bot.clone(), "test").with_sender("test", sender.clone());
+        TestApp {
+            db,
+            store,
+            clock,
+            bot,
+            sender,
+            scheduler,
+            courier,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Says `text` in `chat` (hint: English).
+    pub async fn say(&self, chat: &ChatRef, text: &str) -> Response {
+        self.say_in(chat, "en", text).await
+    }
+
+    pub async fn say_in(&self, chat: &ChatRef, hint: &str, text: &str) -> Response {
+        self.bot
+            .handle(Request::text(chat.clone(), text).with_hint(Some(hint.to_owned())))
+            .await
+    }
+
+    /// Presses a button.
+    pub async fn press(&self, chat: &ChatRef, action: Action) -> Response {
+        self.bot
+            .handle(Request {
+                chat: chat.clone(),
+                locale_hint: Some("en".into()),
+                bot_name: None,
+                input: Input::Action(action),
+            })
+            .await
+    }
+
+    /// Imports calls from a file in `tests/data`.
+    pub async fn import(&self, file: &str) -> ImportReport {
+        let path = workspace_root().join("tests/data").join(file);
+        let bytes = std::fs::read(&path).expect("test data exists");
+        let drafts = ecabot_core::import::parse_file(file, &bytes).expect("test data parses");
+        self.store
+            .import_calls(&drafts, self.now())
+            .await
+            .expect("import")
+    }
+
+    /// Imports calls written in the TOML form.
+    pub async fn import_toml(&self, toml: &str) -> ImportReport {
+        let drafts = ecabot_core::import::parse_toml(toml).expect("test TOML parses");
+        self.store
+            .import_calls(&drafts, self.now())
+            .await
+            .expect("import")
+    }
+
+    /// One scheduler tick and deliveries until nothing more is due; returns what was sent.
+    pub async fn run(&self) -> Vec<Sent> {
+        self.scheduler.tick().await.expect("tick");
+        loop {
+            let outcome = self.courier.step().await.expect("delivery step");
+            if outcome.claimed == 0 {
+                break;
+            }
+        }
+        self.sender.take()
+    }
+
+    /// Moves the clock to `to` and runs there.
+    pub async fn run_at(&self, to: DateTime<Utc>) -> Vec<Sent> {
+        self.clock.set(to);
+        self.run().await
+    }
+
+    /// Moves the clock forward in `step`s up to `to`, running at every step; returns everything
+    /// sent on the way.
+    pub async fn run_through(&self, to: DateTime<Utc>, step: chrono::Duration) -> Vec<Sent> {
+        let mut sent = Vec::new();
+        while self.now() < to {
+            let next = (self.now() + step).min(to);
+            sent.extend(self.run_at(next).await);
+        }
+        sent
+    }
 }
 
 pub fn chat(id: &str) -> ChatRef {

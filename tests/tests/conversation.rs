@@ -13,7 +13,7 @@ fn catalog_text(lang: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn every_topic_command_answers_in_every_locale() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     for lang in ["en", "fi"] {
         for topic in TopicId::all() {
             for command in [
@@ -37,7 +37,7 @@ async fn every_topic_command_answers_in_every_locale() {
 
 #[tokio::test]
 async fn hostile_and_odd_input_gets_a_clear_localized_reply() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     for lang in ["en", "fi"] {
         let cases: Vec<(String, &str)> = vec![
             (String::new(), "empty-input"),
@@ -88,7 +88,7 @@ async fn hostile_and_odd_input_gets_a_clear_localized_reply() {
 
 #[tokio::test]
 async fn members_by_country_in_both_languages() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     let r = ask(&bot, "fi", "Kuka on Puolan jäsen?").await;
     assert_eq!(r.topic, "members".parse().ok());
     assert!(
@@ -148,7 +148,7 @@ async fn members_by_country_in_both_languages() {
 
 #[tokio::test]
 async fn language_choice_beats_the_platform_hint_until_reset() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     let c = chat("lang");
     let say = |text: &str, hint: &str| Request::text(c.clone(), text).with_hint(Some(hint.into()));
     assert_eq!(
@@ -205,14 +205,20 @@ async fn language_choice_beats_the_platform_hint_until_reset() {
 
 #[tokio::test]
 async fn other_commands() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     let r = ask(&bot, "fi", "/start").await;
     assert!(text(&r).starts_with("Hei! Olen ecabot"), "{}", text(&r));
     assert_eq!(r.replies[0].buttons.len(), TopicId::all().len());
-    let r = ask(&bot, "en", "/start sub-nonexistent").await;
+    let r = ask(&bot, "en", "/start no-such-link").await;
     assert_eq!(
         text(&r).lines().next().unwrap(),
         catalog_text("en", "unknown-deep-link")
+    );
+    let r = ask(&bot, "en", "/start sub-nonexistent").await;
+    assert!(
+        text(&r).starts_with("I don't know a call or topic called “nonexistent”"),
+        "{}",
+        text(&r)
     );
     let r = ask(&bot, "en", "/frobnicate now").await;
     assert_eq!(

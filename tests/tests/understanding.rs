@@ -30,7 +30,7 @@ fn table() -> Table {
 
 #[tokio::test]
 async fn every_topic_is_recognised_in_every_locale() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     let table = table();
     let mut failures = Vec::new();
     let mut asked = 0;
@@ -75,7 +75,7 @@ async fn every_topic_is_recognised_in_every_locale() {
 
 #[tokio::test]
 async fn out_of_scope_questions_get_no_topic() {
-    let bot = memory_bot();
+    let bot = memory_bot().await;
     for (lang, topics) in table() {
         let questions = &topics["out_of_scope"];
         let mut rejected = 0;

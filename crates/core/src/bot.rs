@@ -6,9 +6,9 @@ use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::{
-    Action, Args, Button, Catalog, ChatRef, Command, CountryCode, Locale, Matcher, Members, Parsed,
-    Reply, Response, Rich, Store, TopicId, i18n::CatalogError, knowledge::KnowledgeError,
-    negotiate, nlu::NluError,
+    Action, Args, Button, Catalog, ChatRef, Clock, Command, CountryCode, Locale, Matcher, Members,
+    Outbox, Parsed, Reply, Response, Rich, Store, TopicId, i18n::CatalogError,
+    knowledge::KnowledgeError, negotiate, nlu::NluError,
 };
 
 /// Longest input read as a question, in characters (Telegram's own message limit).
@@ -100,31 +100,62 @@ impl Request {
 
 /// The conversation service.
 pub struct Bot {
-    knowledge: Arc<Knowledge>,
-    store: Arc<dyn Store>,
-    default_locale: Locale,
+    pub(crate) knowledge: Arc<Knowledge>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) outbox: Arc<dyn Outbox>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) default_locale: Locale,
 }
 
 impl Bot {
-    pub fn new(knowledge: Arc<Knowledge>, store: Arc<dyn Store>, default_locale: Locale) -> Bot {
+    pub fn new(
+        knowledge: Arc<Knowledge>,
+        store: Arc<dyn Store>,
+        outbox: Arc<dyn Outbox>,
+        clock: Arc<dyn Clock>,
+        default_locale: Locale,
+    ) -> Bot {
         Bot {
             knowledge,
             store,
+            outbox,
+            clock,
             default_locale,
         }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn outbox(&self) -> &Arc<dyn Outbox> {
+        &self.outbox
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub fn knowledge(&self) -> &Knowledge {
         &self.knowledge
     }
 
-    fn cat(&self) -> &Catalog {
+    pub(crate) fn cat(&self) -> &Catalog {
         &self.knowledge.catalog
     }
 
     /// The reply language for a chat, following the negotiation rule.
     pub async fn locale_for(&self, chat: &ChatRef, hint: Option<&str>) -> Locale {
         let explicit = match self.store.chat_prefs(chat).await {
+            Ok(prefs) if !prefs.active => {
+                // A chat that was given up on (blocked bot) speaks again: it is back.
+                if let Err(error) = self.store.set_chat_active(chat, true).await {
+                    tracing::error!(%chat, error = %error, "could not reactivate the chat");
+                } else {
+                    tracing::info!(%chat, "chat active again");
+                }
+                prefs.locale
+            }
             Ok(prefs) => prefs.locale,
             Err(error) => {
                 tracing::error!(%chat, error = %error, source = ?std::error::Error::source(&error), "could not read chat preferences");
@@ -215,10 +246,17 @@ impl Bot {
                     Reply::new(body).with_buttons(self.topic_buttons(locale)),
                 )
             }
-            Command::Start(Some(payload)) => match payload.parse::<TopicId>() {
-                Ok(topic) => self.say(locale, Some(topic), self.topic_reply(locale, topic, None)),
-                Err(_) => self.menu(locale, "unknown-deep-link"),
-            },
+            Command::Start(Some(payload)) => {
+                if let Some(call) = payload.strip_prefix("sub-") {
+                    return self.subscribe(request, locale, Some(call.to_owned())).await;
+                }
+                match payload.parse::<TopicId>() {
+                    Ok(topic) => {
+                        self.say(locale, Some(topic), self.topic_reply(locale, topic, None))
+                    }
+                    Err(_) => self.menu(locale, "unknown-deep-link"),
+                }
+            }
             Command::Help => self.say(
                 locale,
                 None,
@@ -247,6 +285,14 @@ impl Bot {
                     self.topic_reply(locale, topic, country),
                 )
             }
+            Command::Subscribe(arg) => self.subscribe(request, locale, arg).await,
+            Command::Unsubscribe(arg) => self.unsubscribe(request, locale, arg).await,
+            Command::Subscriptions => self.subscriptions(request, locale).await,
+            Command::Remind(arg) => self.remind(request, locale, arg).await,
+            Command::Timezone(arg) => self.timezone(request, locale, arg).await,
+            Command::Quiet(arg) => self.quiet(request, locale, arg).await,
+            Command::Calls => self.calls(request, locale).await,
+            Command::Ics => self.ics(request, locale).await,
             Command::Unknown(name) => {
                 let args = Args::new().data("command", &echo(&name));
                 self.say(
@@ -272,6 +318,16 @@ impl Bot {
                 self.language(request, locale, Some(chosen.to_string()))
                     .await
             }
+            Action::Subscribe(call) => {
+                self.subscribe(request, locale, Some(call.to_string()))
+                    .await
+            }
+            Action::Unsubscribe(call) => {
+                self.unsubscribe(request, locale, Some(call.to_string()))
+                    .await
+            }
+            Action::Snooze(call, after) => self.snooze(request, locale, call, after).await,
+            Action::Applied(call) => self.applied(request, locale, call).await,
         }
     }
 
@@ -450,7 +506,7 @@ impl Bot {
         self.join_list(locale, &names)
     }
 
-    fn join_list(&self, locale: Locale, items: &[String]) -> String {
+    pub(crate) fn join_list(&self, locale: Locale, items: &[String]) -> String {
         match items {
             [] => String::new(),
             [one] => one.clone(),
@@ -464,14 +520,14 @@ impl Bot {
         }
     }
 
-    fn topic_button(&self, locale: Locale, topic: TopicId) -> Button {
+    pub(crate) fn topic_button(&self, locale: Locale, topic: TopicId) -> Button {
         Button {
             label: self.cat().get(locale, &topic.title_id()),
             action: Action::Topic(topic),
         }
     }
 
-    fn topics_button(&self, locale: Locale) -> Button {
+    pub(crate) fn topics_button(&self, locale: Locale) -> Button {
         Button {
             label: self.cat().get(locale, "button-topics"),
             action: Action::Topics,
@@ -485,7 +541,7 @@ impl Bot {
             .collect()
     }
 
-    fn menu(&self, locale: Locale, intro: &str) -> Response {
+    pub(crate) fn menu(&self, locale: Locale, intro: &str) -> Response {
         let body = Rich::parse(&self.cat().get(locale, intro));
         self.say(
             locale,
@@ -494,7 +550,7 @@ impl Bot {
         )
     }
 
-    fn say(&self, locale: Locale, topic: Option<TopicId>, reply: Reply) -> Response {
+    pub(crate) fn say(&self, locale: Locale, topic: Option<TopicId>, reply: Reply) -> Response {
         Response {
             locale,
             topic,
@@ -516,7 +572,7 @@ fn clean(raw: &str) -> String {
 }
 
 /// User input quoted back, bounded.
-fn echo(text: &str) -> String {
+pub(crate) fn echo(text: &str) -> String {
     let mut out: String = text.chars().take(MAX_ECHO_CHARS).collect();
     if text.chars().count() > MAX_ECHO_CHARS {
         out.push('…');

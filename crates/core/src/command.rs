@@ -13,6 +13,20 @@ pub enum Command {
     Language(Option<String>),
     /// `/<topic-id> [argument]`, e.g. `/members Poland`.
     Topic(TopicId, Option<String>),
+    /// `/subscribe [call-id|topic|all]`.
+    Subscribe(Option<String>),
+    /// `/unsubscribe [call-id|topic|all]`; without an argument, everything.
+    Unsubscribe(Option<String>),
+    Subscriptions,
+    /// `/remind 3d 2h`, `/remind default`, or `/remind` to show the lead times.
+    Remind(Option<String>),
+    /// `/timezone Europe/Helsinki`, or `/timezone` to show it.
+    Timezone(Option<String>),
+    /// `/quiet 22:00-07:00`, `/quiet off`, or `/quiet` to show them.
+    Quiet(Option<String>),
+    Calls,
+    /// The chat's subscribed deadlines as an iCalendar file.
+    Ics,
     /// A slash command nobody knows; the name is kept (bounded) for the reply.
     Unknown(String),
 }
@@ -61,6 +75,14 @@ impl Command {
             "help" | "apua" => Command::Help,
             "topics" | "menu" => Command::Topics,
             "language" | "lang" | "kieli" => Command::Language(arg),
+            "subscribe" | "tilaa" => Command::Subscribe(arg),
+            "unsubscribe" | "stop" | "peru" => Command::Unsubscribe(arg),
+            "subscriptions" | "tilaukset" => Command::Subscriptions,
+            "remind" | "muistuta" => Command::Remind(arg),
+            "timezone" | "tz" | "aikavyohyke" => Command::Timezone(arg),
+            "quiet" | "hiljaa" => Command::Quiet(arg),
+            "calls" | "haut" => Command::Calls,
+            "ics" | "calendar" | "kalenteri" => Command::Ics,
             other => match other.parse::<TopicId>() {
                 Ok(topic) => Command::Topic(topic, arg),
                 Err(_) => Command::Unknown(name.chars().take(MAX_NAME).collect()),
@@ -107,6 +129,20 @@ mod tests {
             Command::parse("/help@otherbot", Some("ecabot")),
             Parsed::ForAnotherBot
         );
+        assert_eq!(
+            cmd("/subscribe cba-2024"),
+            Command::Subscribe(Some("cba-2024".into()))
+        );
+        assert_eq!(cmd("/unsubscribe"), Command::Unsubscribe(None));
+        assert_eq!(cmd("/remind 3d 2h"), Command::Remind(Some("3d 2h".into())));
+        assert_eq!(
+            cmd("/timezone@ecabot Europe/Helsinki"),
+            Command::Timezone(Some("Europe/Helsinki".into()))
+        );
+        assert_eq!(cmd("/quiet off"), Command::Quiet(Some("off".into())));
+        assert_eq!(cmd("/calls"), Command::Calls);
+        assert_eq!(cmd("/ics"), Command::Ics);
+        assert_eq!(cmd("/subscriptions"), Command::Subscriptions);
         assert_eq!(Command::parse("hello /help", None), Parsed::NotACommand);
         assert_eq!(Command::parse("/", None), Parsed::NotACommand);
         assert_eq!(Command::parse("/ x", None), Parsed::NotACommand);

@@ -6,23 +6,40 @@
 //! no chat SDK, no HTTP, no SQL in here.
 
 mod bot;
+mod calls;
 mod command;
+mod deadlines;
 mod i18n;
+pub mod ics;
+pub mod import;
 mod knowledge;
 mod locale;
 pub mod markup;
 mod nlu;
+pub mod outbox;
 pub mod ports;
 mod reply;
+pub mod schedule;
 
 pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, Request};
+pub use calls::{
+    BadCallId, BadLeadTime, BadQuietHours, Call, CallDraft, CallId, CallKind, LeadTime, LeadTimes,
+    MAX_CALL_ID, QuietHours, Subscription, Target, Texts, UnknownZone, Zone, resolve_local,
+};
 pub use command::{Command, Parsed};
+pub use deadlines::Stale;
 pub use i18n::{Args, Catalog, CatalogError};
 pub use knowledge::{CountryCode, KnowledgeError, Members, TOPIC_IDS, TopicId, UnknownTopic};
 pub use locale::{Locale, LocaleError, negotiate};
 pub use markup::{Block, Inline, Rich};
 pub use nlu::{Matcher, NluError, Tuning, Understanding};
+pub use outbox::{
+    Courier, CourierConfig, DeliveryOutcome, Entry, EntryState, Finish, NewEntry, Notice, Outbox,
+    SendError, Sender,
+};
 pub use ports::{
-    ChatPrefs, ChatRef, Clock, ManualClock, MemoryStore, Store, StoreError, SystemClock,
+    ChatPrefs, ChatRef, Clock, ImportReport, ManualClock, Store, StoreError, Subscriber,
+    SystemClock,
 };
 pub use reply::{Action, Attachment, BadAction, Button, Reply, Response};
+pub use schedule::{Scheduler, TickOutcome};

@@ -1,11 +1,11 @@
 //! Ports: what the core needs from the outside world, as traits the binary wires up.
 //! Storage is implemented by `ecabot-store` (sqlx); the clock is injected so tests control time.
 
-use std::{collections::HashMap, fmt, str::FromStr, sync::Mutex};
+use std::{fmt, str::FromStr, sync::Mutex};
 
 use chrono::{DateTime, Utc};
 
-use crate::Locale;
+use crate::{Call, CallDraft, CallId, LeadTimes, Locale, QuietHours, Subscription, Target, Zone};
 
 /// A conversation on some front end: `scope:id`, e.g. `console:local`, `tg:12345`,
 /// `dc:channel:987`. The core never looks inside the id; the scope names the front end.
@@ -77,9 +77,37 @@ impl fmt::Debug for ChatRef {
 }
 
 /// What a chat chose. Absent fields mean "not chosen": the platform hint and defaults apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatPrefs {
     pub locale: Option<Locale>,
+    pub zone: Option<Zone>,
+    pub quiet: Option<QuietHours>,
+    pub leads: Option<LeadTimes>,
+    /// False once a platform said the chat is gone (bot blocked, channel deleted): nothing is
+    /// sent to it until it speaks to the bot again.
+    pub active: bool,
+}
+
+impl Default for ChatPrefs {
+    fn default() -> Self {
+        ChatPrefs {
+            locale: None,
+            zone: None,
+            quiet: None,
+            leads: None,
+            active: true,
+        }
+    }
+}
+
+impl ChatPrefs {
+    pub fn zone(&self) -> Zone {
+        self.zone.unwrap_or_default()
+    }
+
+    pub fn leads(&self) -> LeadTimes {
+        self.leads.clone().unwrap_or_default()
+    }
 }
 
 /// A storage failure, as the core sees it: the details stay in the source for the logs.
@@ -91,7 +119,26 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// Persistent state of the bot.
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: Vec<CallId>,
+    pub updated: Vec<CallId>,
+    /// Calls whose deadline moved: their version went up and subscribers will hear of it.
+    pub moved: Vec<CallId>,
+    pub unchanged: Vec<CallId>,
+}
+
+/// A chat that should hear about a call, with its settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    pub chat: ChatRef,
+    pub prefs: ChatPrefs,
+    /// When the earliest of its subscriptions covering the call began.
+    pub since: DateTime<Utc>,
+}
+
+/// Persistent state of the bot: chat settings, calls and subscriptions.
 #[async_trait::async_trait]
 pub trait Store: Send + Sync {
     async fn chat_prefs(&self, chat: &ChatRef) -> Result<ChatPrefs, StoreError>;
@@ -101,39 +148,61 @@ pub trait Store: Send + Sync {
         chat: &ChatRef,
         locale: Option<Locale>,
     ) -> Result<(), StoreError>;
-}
-
-/// A store that forgets on exit: for one-shot questions and benchmarks.
-#[derive(Default)]
-pub struct MemoryStore {
-    prefs: Mutex<HashMap<ChatRef, ChatPrefs>>,
-}
-
-#[async_trait::async_trait]
-impl Store for MemoryStore {
-    async fn chat_prefs(&self, chat: &ChatRef) -> Result<ChatPrefs, StoreError> {
-        Ok(self
-            .prefs
-            .lock()
-            .expect("not poisoned")
-            .get(chat)
-            .cloned()
-            .unwrap_or_default())
-    }
-
-    async fn set_chat_locale(
+    async fn set_chat_zone(&self, chat: &ChatRef, zone: Option<Zone>) -> Result<(), StoreError>;
+    async fn set_chat_quiet(
         &self,
         chat: &ChatRef,
-        locale: Option<Locale>,
-    ) -> Result<(), StoreError> {
-        self.prefs
-            .lock()
-            .expect("not poisoned")
-            .entry(chat.clone())
-            .or_default()
-            .locale = locale;
-        Ok(())
-    }
+        quiet: Option<QuietHours>,
+    ) -> Result<(), StoreError>;
+    async fn set_chat_leads(
+        &self,
+        chat: &ChatRef,
+        leads: Option<LeadTimes>,
+    ) -> Result<(), StoreError>;
+    async fn set_chat_active(&self, chat: &ChatRef, active: bool) -> Result<(), StoreError>;
+
+    /// Adds or updates calls by UID in one transaction: all of them or none. A call whose
+    /// deadline moved gets `version + 1` and `changed_at = now`.
+    async fn import_calls(
+        &self,
+        drafts: &[CallDraft],
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, StoreError>;
+    /// Every call, by deadline.
+    async fn calls(&self) -> Result<Vec<Call>, StoreError>;
+    /// Calls whose deadline is after `after`, by deadline.
+    async fn calls_after(&self, after: DateTime<Utc>) -> Result<Vec<Call>, StoreError>;
+    async fn call(&self, id: &CallId) -> Result<Option<Call>, StoreError>;
+
+    /// Subscribes; false when the chat already had this subscription. Subscribing to a call
+    /// also takes back an earlier "I've applied" for it.
+    async fn subscribe(
+        &self,
+        chat: &ChatRef,
+        target: &Target,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Removes one subscription, or with `None` all of them; returns how many went.
+    async fn unsubscribe(&self, chat: &ChatRef, target: Option<&Target>)
+    -> Result<u64, StoreError>;
+    async fn subscriptions(&self, chat: &ChatRef) -> Result<Vec<Subscription>, StoreError>;
+    /// "I've applied, stop reminding me": no more reminders of this call for this chat.
+    async fn dismiss(
+        &self,
+        chat: &ChatRef,
+        call: &CallId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn dismissed(&self, chat: &ChatRef) -> Result<Vec<CallId>, StoreError>;
+    /// Active chats with a subscription covering the call and no dismissal of it.
+    async fn subscribers(&self, call: &Call) -> Result<Vec<Subscriber>, StoreError>;
+    /// Every lead-time set in use, the standard one included.
+    async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError>;
+
+    /// The instant up to which the scheduler has planned, shared by all instances.
+    async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Moves [`Store::planned_until`] forward (never back).
+    async fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
 }
 
 /// Where "now" comes from. Production uses [`SystemClock`]; tests step a [`ManualClock`].

@@ -2,7 +2,7 @@
 
 use std::{fmt, str::FromStr};
 
-use crate::{Locale, Rich, TopicId};
+use crate::{CallId, LeadTime, Locale, Rich, TopicId};
 
 /// Something a user can do by pressing a button. Encoded as a short stable string for callback
 /// data (Telegram allows 64 bytes, Discord 100).
@@ -11,6 +11,13 @@ pub enum Action {
     Topic(TopicId),
     Topics,
     Language(Locale),
+    /// Remind this chat of a call.
+    Subscribe(CallId),
+    Unsubscribe(CallId),
+    /// Show this call's reminder again after a while.
+    Snooze(CallId, LeadTime),
+    /// "I've applied": no more reminders of this call here.
+    Applied(CallId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,6 +30,10 @@ impl fmt::Display for Action {
             Action::Topic(t) => write!(f, "topic:{t}"),
             Action::Topics => f.write_str("topics"),
             Action::Language(l) => write!(f, "lang:{l}"),
+            Action::Subscribe(c) => write!(f, "sub:{c}"),
+            Action::Unsubscribe(c) => write!(f, "unsub:{c}"),
+            Action::Snooze(c, after) => write!(f, "snooze:{c}:{}", after.minutes()),
+            Action::Applied(c) => write!(f, "done:{c}"),
         }
     }
 }
@@ -35,6 +46,16 @@ impl FromStr for Action {
             None if s == "topics" => Ok(Action::Topics),
             Some(("topic", t)) => t.parse().map(Action::Topic).map_err(|_| bad()),
             Some(("lang", l)) => Locale::parse(l).map(Action::Language).map_err(|_| bad()),
+            Some(("sub", c)) => CallId::parse(c).map(Action::Subscribe).map_err(|_| bad()),
+            Some(("unsub", c)) => CallId::parse(c).map(Action::Unsubscribe).map_err(|_| bad()),
+            Some(("done", c)) => CallId::parse(c).map(Action::Applied).map_err(|_| bad()),
+            Some(("snooze", rest)) => {
+                let (c, m) = rest.split_once(':').ok_or_else(bad)?;
+                let call = CallId::parse(c).map_err(|_| bad())?;
+                let minutes = m.parse().map_err(|_| bad())?;
+                let after = LeadTime::from_minutes(minutes).map_err(|_| bad())?;
+                Ok(Action::Snooze(call, after))
+            }
             _ => Err(bad()),
         }
     }
@@ -114,6 +135,13 @@ mod tests {
             Action::Topics,
             Action::Topic("cluster-organisations".parse().unwrap()),
             Action::Language(Locale::parse("fi").unwrap()),
+            Action::Subscribe(CallId::parse(&"c".repeat(crate::MAX_CALL_ID)).unwrap()),
+            Action::Unsubscribe(CallId::parse("cba-2024").unwrap()),
+            Action::Applied(CallId::parse("cba-2024").unwrap()),
+            Action::Snooze(
+                CallId::parse(&"c".repeat(crate::MAX_CALL_ID)).unwrap(),
+                LeadTime::parse("60d").unwrap(),
+            ),
         ] {
             let s = a.to_string();
             assert!(s.len() <= 64);
@@ -121,5 +149,7 @@ mod tests {
         }
         assert!("topic:weather".parse::<Action>().is_err());
         assert!("rm -rf".parse::<Action>().is_err());
+        assert!("snooze:cba:1".parse::<Action>().is_err());
+        assert!("sub:Not An Id".parse::<Action>().is_err());
     }
 }

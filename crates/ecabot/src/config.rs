@@ -43,6 +43,7 @@ struct FileConfig {
     database_url: Option<Secret<String>>,
     data_dir: Option<PathBuf>,
     default_locale: Option<String>,
+    schedule: Option<String>,
 }
 
 /// The effective configuration.
@@ -54,7 +55,13 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `ECABOT_DEFAULT_LOCALE`: the language when neither the chat nor the platform says.
     pub default_locale: Locale,
+    /// When the reminder scheduler ticks: a `cron` expression with seconds
+    /// (`ECABOT_SCHEDULE`, default every minute).
+    pub schedule: cron::Schedule,
 }
+
+/// Every minute, at second 0.
+pub const DEFAULT_SCHEDULE: &str = "0 * * * * *";
 
 /// Reads environment variables; a seam so tests can pass their own.
 pub trait Env {
@@ -106,10 +113,21 @@ impl Config {
             },
             None => Locale::ENGLISH,
         };
+        let schedule_text = env
+            .var("ECABOT_SCHEDULE")
+            .or(from_file.schedule)
+            .unwrap_or_else(|| DEFAULT_SCHEDULE.to_owned());
+        let schedule = match schedule_text.parse::<cron::Schedule>() {
+            Ok(s) => s,
+            Err(e) => bail!(
+                "ECABOT_SCHEDULE / schedule: {schedule_text:?} is not a cron schedule ({e}); it has six fields, seconds first, e.g. \"0 * * * * *\" for every minute"
+            ),
+        };
         Ok(Config {
             database_url,
             data_dir,
             default_locale,
+            schedule,
         })
     }
 }

@@ -4,10 +4,11 @@
 pub mod config;
 pub mod console;
 
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 
 use anyhow::Context;
-use ecabot_core::{Bot, Knowledge, Store};
+use chrono::{DateTime, Utc};
+use ecabot_core::{Bot, CallDraft, Clock, Knowledge, Outbox, Store};
 use ecabot_store::{SqlStore, default_sqlite_url, redact_url};
 
 pub use config::{Config, Env, ProcessEnv, Secret};
@@ -30,9 +31,41 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SqlStore> {
     Ok(store)
 }
 
-/// The bot wired to a store.
-pub fn bot(knowledge: Arc<Knowledge>, store: Arc<dyn Store>, config: &Config) -> Bot {
-    Bot::new(knowledge, store, config.default_locale)
+/// The bot wired to a store that is also its outbox (both engines of `ecabot-store` are).
+pub fn bot<S>(
+    knowledge: Arc<Knowledge>,
+    store: Arc<S>,
+    clock: Arc<dyn Clock>,
+    config: &Config,
+) -> Bot
+where
+    S: Store + Outbox + 'static,
+{
+    Bot::new(
+        knowledge,
+        store.clone(),
+        store,
+        clock,
+        config.default_locale,
+    )
+}
+
+/// Adds the shipped calls (the alliance's own past events) that the database does not have yet.
+/// Calls an operator imported or changed are never touched.
+pub async fn seed_calls(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let known: HashSet<String> = store.calls().await?.into_iter().map(|c| c.uid).collect();
+    let missing: Vec<CallDraft> = ecabot_core::import::seed_calls()
+        .into_iter()
+        .filter(|d| !known.contains(&d.uid))
+        .collect();
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let report = store
+        .import_calls(&missing, now)
+        .await
+        .context("could not add the shipped calls")?;
+    Ok(report.added.len())
 }
 
 /// The terminal's language (`LC_ALL`, `LC_MESSAGES`, `LANG`) as a platform hint: `fi_FI.UTF-8` → `fi_FI`.

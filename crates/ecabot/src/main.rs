@@ -3,9 +3,11 @@
 use std::{io::IsTerminal, path::PathBuf, sync::Arc};
 
 use anyhow::Context;
+use chrono::Utc;
 use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
-use ecabot_core::{ChatRef, Input, Locale, MemoryStore, Request};
+use ecabot_core::{ChatRef, Clock, Courier, Input, Locale, Request, Scheduler, Store, SystemClock};
+use ecabot_store::SqlStore;
 use tokio::io::BufReader;
 
 /// ecabot answers questions about the European Clusters Alliance in your language.
@@ -35,11 +37,40 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
-    /// Talk to the bot in this terminal (works piped too). Your /language choice is remembered.
+    /// Talk to the bot in this terminal (works piped too). Your settings and subscriptions are
+    /// remembered, and reminders appear here when they come due.
     Chat {
         /// Start in this language (en, fi, …) unless you chose one with /language before.
         #[arg(long)]
         locale: Option<String>,
+    },
+    /// Manage calls and events (operators).
+    Calls {
+        #[command(subcommand)]
+        command: CallsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CallsCommand {
+    /// Add or update calls from an iCalendar (.ics) file or ecabot's TOML form (.toml).
+    ///
+    /// Calls are matched by UID (TOML: id): importing again updates, never duplicates. A file
+    /// with any error is refused as a whole, with the line of the problem.
+    Import {
+        /// The file to read.
+        file: PathBuf,
+    },
+    /// List calls: open ones first, then (with --all) past ones.
+    List {
+        /// Also list calls whose deadline has passed.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write every open call as an iCalendar file (to standard output, or --output).
+    Export {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -82,7 +113,10 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Ask { locale, json, text } => {
             let hint = parse_locale(locale)?.or_else(|| ecabot::terminal_locale_hint(&ProcessEnv));
-            let bot = ecabot::bot(knowledge, Arc::new(MemoryStore::default()), &config);
+            // One-shot questions leave no database behind.
+            let store = Arc::new(SqlStore::memory().await?);
+            ecabot::seed_calls(store.as_ref(), Utc::now()).await?;
+            let bot = ecabot::bot(knowledge, store, Arc::new(SystemClock), &config);
             let chat = ChatRef::new("console", "ask").expect("valid chat reference");
             let request = Request {
                 chat,
@@ -115,30 +149,46 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Chat { locale } => {
             let hint = parse_locale(locale)?.or_else(|| ecabot::terminal_locale_hint(&ProcessEnv));
-            let store = ecabot::open_store(&config).await?;
-            let bot = ecabot::bot(knowledge, Arc::new(store.clone()), &config);
+            let store = Arc::new(ecabot::open_store(&config).await?);
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            ecabot::seed_calls(store.as_ref(), clock.now()).await?;
+            let bot = Arc::new(ecabot::bot(
+                knowledge,
+                store.clone(),
+                clock.clone(),
+                &config,
+            ));
             let user = std::env::var("USER")
                 .ok()
                 .filter(|u| ChatRef::new("console", u).is_ok());
             let chat = ChatRef::new("console", user.as_deref().unwrap_or("local"))
                 .expect("valid chat reference");
-            let interactive = std::io::stdin().is_terminal();
-            let style = if std::io::stdout().is_terminal() {
-                console::Style::Ansi
-            } else {
-                console::Style::Plain
-            };
-            let stdin = BufReader::new(tokio::io::stdin());
-            let result = console::run_chat(
-                &bot,
+            let (sender, inbox) = console::ConsoleSender::new(chat.clone());
+            let scheduler = Scheduler::new(store.clone(), store.clone(), clock);
+            let courier =
+                Courier::new(bot.clone(), worker_name()).with_sender("console", Arc::new(sender));
+            let (tick_tx, ticks) = tokio::sync::mpsc::channel(1);
+            tokio::spawn(ticker(config.schedule.clone(), tick_tx));
+            let session = console::Session {
                 chat,
                 hint,
-                stdin,
-                tokio::io::stdout(),
-                style,
-                interactive,
-            )
-            .await;
+                style: if std::io::stdout().is_terminal() {
+                    console::Style::Ansi
+                } else {
+                    console::Style::Plain
+                },
+                prompt: std::io::stdin().is_terminal(),
+            };
+            let background = console::Background {
+                scheduler,
+                courier,
+                inbox,
+                ticks,
+            };
+            let stdin = BufReader::new(tokio::io::stdin());
+            let result =
+                console::run_chat(&bot, session, stdin, tokio::io::stdout(), Some(background))
+                    .await;
             // Close the pool so SQLite checkpoints its write-ahead log before exit.
             store.close().await;
             match result {
@@ -146,6 +196,94 @@ async fn main() -> anyhow::Result<()> {
                 other => {
                     other?;
                 }
+            }
+        }
+        Command::Calls { command } => {
+            let store = ecabot::open_store(&config).await?;
+            let result = calls_command(&store, command).await;
+            store.close().await;
+            result?;
+        }
+    }
+    Ok(())
+}
+
+/// This process, as named in outbox claims.
+fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Sends a tick now and then at every moment of the schedule, until the session ends.
+async fn ticker(schedule: cron::Schedule, ticks: tokio::sync::mpsc::Sender<()>) {
+    if ticks.send(()).await.is_err() {
+        return;
+    }
+    for next in schedule.upcoming(Utc) {
+        let wait = (next - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        // A full channel means a tick is already waiting: skipping this one loses nothing.
+        if let Err(tokio::sync::mpsc::error::TrySendError::Closed(())) = ticks.try_send(()) {
+            return;
+        }
+    }
+}
+
+async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Result<()> {
+    let now = Utc::now();
+    ecabot::seed_calls(store, now).await?;
+    match command {
+        CallsCommand::Import { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.display().to_string();
+            let drafts = ecabot_core::import::parse_file(&name, &bytes)
+                .with_context(|| format!("{name} was not imported"))?;
+            let report = store
+                .import_calls(&drafts, now)
+                .await
+                .with_context(|| format!("{name} was not imported"))?;
+            let mut out = format!(
+                "{name}: {} added, {} updated, {} with a new deadline, {} unchanged\n",
+                report.added.len(),
+                report.updated.len(),
+                report.moved.len(),
+                report.unchanged.len()
+            );
+            for id in &report.moved {
+                out.push_str(&format!(
+                    "  deadline moved: {id} (subscribers will be told)\n"
+                ));
+            }
+            print(&out)?;
+        }
+        CallsCommand::List { all } => {
+            let calls = store.calls().await?;
+            let mut out = String::new();
+            for call in calls.iter().filter(|c| all || c.is_open(now)) {
+                let local = call.zone.local(call.deadline);
+                out.push_str(&format!(
+                    "{:<40} {:<5} {} {:<16} {}{}\n",
+                    call.id,
+                    call.kind.as_str(),
+                    local.format("%Y-%m-%d %H:%M"),
+                    call.zone.name(),
+                    call.title(Locale::ENGLISH),
+                    if call.is_open(now) { "" } else { " (closed)" },
+                ));
+            }
+            if out.is_empty() {
+                out = "no open calls (use --all to list past ones)\n".into();
+            }
+            print(&out)?;
+        }
+        CallsCommand::Export { output } => {
+            let open = store.calls_after(now).await?;
+            let text = ecabot_core::ics::write(&open, now, &[]);
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print(&text)?,
             }
         }
     }

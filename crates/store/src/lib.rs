@@ -1,15 +1,28 @@
-//! ecabot's storage: the core's [`Store`] port on sqlx.
+//! ecabot's storage: the core's [`Store`] and [`Outbox`](ecabot_core::Outbox) ports on sqlx.
 //!
-//! One code path serves both engines through `sqlx::Any`: instants are stored as Unix seconds and
-//! queries stay within the SQL both speak. Each engine has its own migrations
+//! One code path serves both engines through `sqlx::Any`: instants are stored as Unix seconds,
+//! booleans as 0/1, typed values (zones, lead times, targets, notices) in their canonical text
+//! form, and queries stay within the SQL both speak. Each engine has its own migrations
 //! (`migrations/sqlite`, `migrations/postgres`), embedded in the binary and run on connect, so a
 //! fresh SQLite file appears on first run with nothing to set up.
+//!
+//! - `chats.rs`: chat settings, subscriptions, dismissals, subscribers, scheduler state.
+//! - `calls.rs`: the call catalogue and its import.
+//! - `outbox.rs`: the delivery outbox (enqueue, claim under a lease, finish).
+
+mod calls;
+mod chats;
+mod outbox;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
-use ecabot_core::{ChatPrefs, ChatRef, Locale, Store, StoreError};
+use chrono::{DateTime, Utc};
+use ecabot_core::{
+    Call, CallDraft, CallId, ChatPrefs, ChatRef, ImportReport, LeadTimes, Locale, QuietHours,
+    Store, StoreError, Subscriber, Subscription, Target, Zone,
+};
 use sqlx::{
-    AnyPool, Executor, Row,
+    Any, AnyPool, Executor, Transaction,
     any::{AnyPoolOptions, install_default_drivers},
 };
 
@@ -102,28 +115,53 @@ fn backend_error(e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(Box::new(e))
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// The wall clock, for bookkeeping columns (`created_at`, `updated_at`) only.
+fn wall_clock() -> i64 {
+    Utc::now().timestamp()
+}
+
+/// An instant as stored: Unix seconds.
+fn secs(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+/// A stored instant back, or `Corrupt` naming what it belongs to.
+fn instant(secs: i64, what: &dyn std::fmt::Display) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| StoreError::Corrupt(format!("{what}: {secs} is not an instant")))
+}
+
+/// Whether a SQLite URL names an in-memory database, which lives as long as its connection.
+fn is_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 impl SqlStore {
-    /// Connects and runs pending migrations.
+    /// Connects and runs pending migrations. `sqlite::memory:` gives a private in-memory
+    /// database held by one connection that is never closed, for one-shot use.
     pub async fn open(url: &str) -> Result<SqlStore, OpenError> {
         install_default_drivers();
         let backend: Backend = url.parse()?;
+        let memory = backend == Backend::Sqlite && is_memory(url);
         let mut url = url.to_owned();
-        if backend == Backend::Sqlite && !url.contains("mode=") {
+        if backend == Backend::Sqlite && !memory && !url.contains("mode=") {
             url.push_str(if url.contains('?') {
                 "&mode=rwc"
             } else {
                 "?mode=rwc"
             });
         }
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+        let options = if memory {
+            // Each connection would see its own empty database: keep exactly one, forever.
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+        };
+        let options = options
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
@@ -159,6 +197,11 @@ impl SqlStore {
         Ok(SqlStore { pool, backend })
     }
 
+    /// A fresh private in-memory SQLite database.
+    pub async fn memory() -> Result<SqlStore, OpenError> {
+        SqlStore::open("sqlite::memory:").await
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -166,26 +209,23 @@ impl SqlStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a concurrent writer waits for the busy timeout instead of
+    /// failing when a read-then-write transaction tries to upgrade its lock.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+        .map_err(backend_error)
+    }
 }
 
 #[async_trait::async_trait]
 impl Store for SqlStore {
     async fn chat_prefs(&self, chat: &ChatRef) -> Result<ChatPrefs, StoreError> {
-        let row = sqlx::query("SELECT locale FROM chats WHERE chat = $1")
-            .bind(chat.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        let Some(row) = row else {
-            return Ok(ChatPrefs::default());
-        };
-        let locale: Option<String> = row.try_get("locale").map_err(backend_error)?;
-        let locale = locale
-            .map(|l| {
-                Locale::parse(&l).map_err(|e| StoreError::Corrupt(format!("chat {chat}: {e}")))
-            })
-            .transpose()?;
-        Ok(ChatPrefs { locale })
+        chats::chat_prefs(self, chat).await
     }
 
     async fn set_chat_locale(
@@ -193,18 +233,119 @@ impl Store for SqlStore {
         chat: &ChatRef,
         locale: Option<Locale>,
     ) -> Result<(), StoreError> {
-        let now = now();
-        sqlx::query(
-            "INSERT INTO chats (chat, locale, created_at, updated_at) VALUES ($1, $2, $3, $3)
-             ON CONFLICT (chat) DO UPDATE SET locale = excluded.locale, updated_at = excluded.updated_at",
+        chats::set_field(
+            self,
+            chat,
+            chats::Field::Locale,
+            locale.map(|l| l.to_string()),
         )
-        .bind(chat.to_string())
-        .bind(locale.map(|l| l.to_string()))
-        .bind(now)
-        .execute(&self.pool)
         .await
-        .map_err(backend_error)?;
-        Ok(())
+    }
+
+    async fn set_chat_zone(&self, chat: &ChatRef, zone: Option<Zone>) -> Result<(), StoreError> {
+        chats::set_field(self, chat, chats::Field::Zone, zone.map(|z| z.to_string())).await
+    }
+
+    async fn set_chat_quiet(
+        &self,
+        chat: &ChatRef,
+        quiet: Option<QuietHours>,
+    ) -> Result<(), StoreError> {
+        chats::set_field(
+            self,
+            chat,
+            chats::Field::Quiet,
+            quiet.map(|q| q.to_string()),
+        )
+        .await
+    }
+
+    async fn set_chat_leads(
+        &self,
+        chat: &ChatRef,
+        leads: Option<LeadTimes>,
+    ) -> Result<(), StoreError> {
+        chats::set_field(
+            self,
+            chat,
+            chats::Field::Leads,
+            leads.map(|l| l.to_string()),
+        )
+        .await
+    }
+
+    async fn set_chat_active(&self, chat: &ChatRef, active: bool) -> Result<(), StoreError> {
+        chats::set_active(self, chat, active).await
+    }
+
+    async fn import_calls(
+        &self,
+        drafts: &[CallDraft],
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, StoreError> {
+        calls::import(self, drafts, now).await
+    }
+
+    async fn calls(&self) -> Result<Vec<Call>, StoreError> {
+        calls::after(self, None).await
+    }
+
+    async fn calls_after(&self, after: DateTime<Utc>) -> Result<Vec<Call>, StoreError> {
+        calls::after(self, Some(after)).await
+    }
+
+    async fn call(&self, id: &CallId) -> Result<Option<Call>, StoreError> {
+        calls::one(self, id).await
+    }
+
+    async fn subscribe(
+        &self,
+        chat: &ChatRef,
+        target: &Target,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        chats::subscribe(self, chat, target, now).await
+    }
+
+    async fn unsubscribe(
+        &self,
+        chat: &ChatRef,
+        target: Option<&Target>,
+    ) -> Result<u64, StoreError> {
+        chats::unsubscribe(self, chat, target).await
+    }
+
+    async fn subscriptions(&self, chat: &ChatRef) -> Result<Vec<Subscription>, StoreError> {
+        chats::subscriptions(self, chat).await
+    }
+
+    async fn dismiss(
+        &self,
+        chat: &ChatRef,
+        call: &CallId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        chats::dismiss(self, chat, call, now).await
+    }
+
+    async fn dismissed(&self, chat: &ChatRef) -> Result<Vec<CallId>, StoreError> {
+        chats::dismissed(self, chat).await
+    }
+
+    async fn subscribers(&self, call: &Call) -> Result<Vec<Subscriber>, StoreError> {
+        chats::subscribers(self, call).await
+    }
+
+    async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError> {
+        chats::lead_sets(self).await
+    }
+
+    async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        chats::planned_until(self).await
+    }
+
+    async fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        chats::set_planned_until(self, at).await
     }
 }
 

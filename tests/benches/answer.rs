@@ -1,10 +1,11 @@
-//! How long answering a question takes: `cargo bench -p ecabot-core --bench answer`.
+//! How long answering a question takes: `cargo bench -p ecabot-tests --bench answer`.
 //! Target (issue 2): under 50 µs per question. Results go to BENCHMARKS.md.
 
 use std::{hint::black_box, sync::Arc};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ecabot_core::{Bot, ChatRef, Knowledge, Locale, MemoryStore, Request};
+use ecabot_core::{Bot, ChatRef, Knowledge, Locale, Request, SystemClock};
+use ecabot_store::SqlStore;
 
 const EN: &[&str] = &[
     "How do I join the alliance?",
@@ -30,14 +31,21 @@ const FI: &[&str] = &[
 
 fn bench(c: &mut Criterion) {
     let knowledge = Arc::new(Knowledge::embedded().expect("locales load"));
-    let bot = Bot::new(
-        knowledge.clone(),
-        Arc::new(MemoryStore::default()),
-        Locale::ENGLISH,
-    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
+    let store = Arc::new(
+        runtime
+            .block_on(SqlStore::memory())
+            .expect("in-memory SQLite"),
+    );
+    let bot = Bot::new(
+        knowledge.clone(),
+        store.clone(),
+        store,
+        Arc::new(SystemClock),
+        Locale::ENGLISH,
+    );
     let chat = ChatRef::new("bench", "1").unwrap();
     for (lang, questions) in [("en", EN), ("fi", FI)] {
         let hint = Some(lang.to_owned());

@@ -1,0 +1,489 @@
+//! The delivery outbox: everything the bot says on its own initiative (reminders, notices,
+//! later digests) is first written down as an entry with a unique key, then claimed, sent
+//! through a platform's [`Sender`] and marked. Writing first makes a reminder survive a crash;
+//! the unique key makes it exist once however many ticks or processes plan it.
+
+use std::{fmt, str::FromStr};
+
+use chrono::{DateTime, Utc};
+
+use crate::{CallId, ChatRef, LeadTime, Response, StoreError};
+
+/// What an entry will say; rendered only when it is sent, in the chat's language and zone of
+/// that moment, so "how long is left" is true when read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// `lead` before the deadline of `version` of the call.
+    Reminder {
+        call: CallId,
+        version: u32,
+        lead: LeadTime,
+    },
+    /// A reminder the user asked to see again later.
+    Snoozed { call: CallId, version: u32 },
+    /// The deadline moved from `previous` to the one of `version`.
+    DeadlineChanged {
+        call: CallId,
+        version: u32,
+        previous: DateTime<Utc>,
+    },
+}
+
+impl Notice {
+    pub fn call(&self) -> &CallId {
+        match self {
+            Notice::Reminder { call, .. }
+            | Notice::Snoozed { call, .. }
+            | Notice::DeadlineChanged { call, .. } => call,
+        }
+    }
+
+    pub fn version(&self) -> u32 {
+        match self {
+            Notice::Reminder { version, .. }
+            | Notice::Snoozed { version, .. }
+            | Notice::DeadlineChanged { version, .. } => *version,
+        }
+    }
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::Reminder {
+                call,
+                version,
+                lead,
+            } => write!(f, "reminder:{call}:{version}:{}", lead.minutes()),
+            Notice::Snoozed { call, version } => write!(f, "snoozed:{call}:{version}"),
+            Notice::DeadlineChanged {
+                call,
+                version,
+                previous,
+            } => write!(f, "changed:{call}:{version}:{}", previous.timestamp()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a notice: {0:?}")]
+pub struct BadNotice(pub String);
+
+impl FromStr for Notice {
+    type Err = BadNotice;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadNotice(s.chars().take(80).collect());
+        let parts: Vec<&str> = s.split(':').collect();
+        let call = |i: usize| {
+            parts
+                .get(i)
+                .and_then(|c| CallId::parse(c).ok())
+                .ok_or_else(bad)
+        };
+        let number = |i: usize| {
+            parts
+                .get(i)
+                .and_then(|n| n.parse::<i64>().ok())
+                .ok_or_else(bad)
+        };
+        let version = |i: usize| number(i).and_then(|v| u32::try_from(v).map_err(|_| bad()));
+        match (parts.first().copied(), parts.len()) {
+            (Some("reminder"), 4) => Ok(Notice::Reminder {
+                call: call(1)?,
+                version: version(2)?,
+                lead: u32::try_from(number(3)?)
+                    .ok()
+                    .and_then(|m| LeadTime::from_minutes(m).ok())
+                    .ok_or_else(bad)?,
+            }),
+            (Some("snoozed"), 3) => Ok(Notice::Snoozed {
+                call: call(1)?,
+                version: version(2)?,
+            }),
+            (Some("changed"), 4) => Ok(Notice::DeadlineChanged {
+                call: call(1)?,
+                version: version(2)?,
+                previous: DateTime::from_timestamp(number(3)?, 0).ok_or_else(bad)?,
+            }),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// Where an entry is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryState {
+    /// Waiting to be sent (possibly leased to a worker right now).
+    Pending,
+    Sent,
+    /// The platform refused for good (blocked bot, deleted chat).
+    Failed,
+    /// Planned but superseded (a later reminder of the same call went instead).
+    Skipped,
+    /// Its moment passed (the deadline went by before it could be sent).
+    Dropped,
+    /// Withdrawn (unsubscribed, "I've applied", the deadline moved).
+    Cancelled,
+}
+
+impl EntryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryState::Pending => "pending",
+            EntryState::Sent => "sent",
+            EntryState::Failed => "failed",
+            EntryState::Skipped => "skipped",
+            EntryState::Dropped => "dropped",
+            EntryState::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl FromStr for EntryState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "pending" => EntryState::Pending,
+            "sent" => EntryState::Sent,
+            "failed" => EntryState::Failed,
+            "skipped" => EntryState::Skipped,
+            "dropped" => EntryState::Dropped,
+            "cancelled" => EntryState::Cancelled,
+            other => return Err(format!("{other:?} is not an outbox state")),
+        })
+    }
+}
+
+/// An entry to create. Its `key` is unique across the outbox: creating it again does nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub key: String,
+    pub chat: ChatRef,
+    pub notice: Notice,
+    /// Not to be sent before this instant (quiet hours, snooze).
+    pub not_before: DateTime<Utc>,
+    /// Worthless after this instant (the deadline): dropped, and logged, instead of sent.
+    pub expires: Option<DateTime<Utc>>,
+    /// [`EntryState::Pending`], or [`EntryState::Skipped`] to record a superseded reminder so it
+    /// is never planned again.
+    pub state: EntryState,
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub key: String,
+    pub chat: ChatRef,
+    pub notice: Notice,
+    pub not_before: DateTime<Utc>,
+    pub expires: Option<DateTime<Utc>>,
+    /// Claims so far, this one included.
+    pub attempts: u32,
+    pub state: EntryState,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// How a claimed entry ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    Sent,
+    /// Try again at `at`.
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
+    Dropped {
+        reason: String,
+    },
+    Cancelled {
+        reason: String,
+    },
+}
+
+/// The outbox's storage.
+#[async_trait::async_trait]
+pub trait Outbox: Send + Sync {
+    /// Inserts the entries whose key is new, in one transaction; returns how many were new.
+    async fn enqueue(&self, entries: &[NewEntry]) -> Result<usize, StoreError>;
+    /// Leases up to `limit` pending entries due at `now` whose chat is in one of `scopes` to
+    /// `token` until `until`. An entry whose lease ran out (its worker died) is claimable again.
+    async fn claim(
+        &self,
+        scopes: &[&str],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+        token: &str,
+    ) -> Result<Vec<Entry>, StoreError>;
+    /// Records how a claimed entry ended; false when the claim was lost meanwhile.
+    async fn finish(
+        &self,
+        id: i64,
+        token: &str,
+        finish: &Finish,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Cancels a chat's pending entries (of one call, or all); returns how many.
+    async fn cancel_pending(
+        &self,
+        chat: &ChatRef,
+        call: Option<&CallId>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+    /// A chat's entries (or all with `None`), oldest first: for operators and tests.
+    async fn entries(&self, chat: Option<&ChatRef>) -> Result<Vec<Entry>, StoreError>;
+}
+
+/// Why a platform did not take a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying: network trouble, 5xx, rate limits (with the platform's `retry_after`).
+    #[error("temporary failure: {reason}")]
+    Transient {
+        reason: String,
+        retry_after: Option<std::time::Duration>,
+    },
+    /// Never worth retrying: the user blocked the bot, the chat is gone.
+    #[error("permanent failure: {reason}")]
+    Permanent { reason: String },
+}
+
+/// A front end's way of sending a message on its own initiative. Adapters implement it.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync {
+    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_round_trip() {
+        let call = CallId::parse("cba-2024").unwrap();
+        for n in [
+            Notice::Reminder {
+                call: call.clone(),
+                version: 2,
+                lead: LeadTime::parse("1d").unwrap(),
+            },
+            Notice::Snoozed {
+                call: call.clone(),
+                version: 1,
+            },
+            Notice::DeadlineChanged {
+                call,
+                version: 3,
+                previous: DateTime::from_timestamp(1_729_201_140, 0).unwrap(),
+            },
+        ] {
+            assert_eq!(n.to_string().parse::<Notice>().unwrap(), n);
+        }
+        for bad in [
+            "",
+            "reminder:x",
+            "reminder:cba:1:1",
+            "nope:a:1",
+            "changed:a:-1:0",
+        ] {
+            assert!(bad.parse::<Notice>().is_err(), "{bad}");
+        }
+    }
+}
+
+/// What one delivery step did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryOutcome {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+    pub dropped: usize,
+    pub cancelled: usize,
+    /// Entries whose lease was lost before they were marked (another worker took over).
+    pub lost: usize,
+}
+
+/// Tuning of the delivery worker.
+#[derive(Debug, Clone)]
+pub struct CourierConfig {
+    /// How long a claim lasts. A worker that dies holding entries delays them by at most this.
+    pub lease: chrono::Duration,
+    /// Entries claimed per step.
+    pub batch: usize,
+    /// First retry delay; doubled per attempt up to `max_backoff`.
+    pub backoff: chrono::Duration,
+    pub max_backoff: chrono::Duration,
+    /// After this many attempts a transiently failing entry is given up (and logged).
+    pub max_attempts: u32,
+}
+
+impl Default for CourierConfig {
+    fn default() -> Self {
+        CourierConfig {
+            lease: chrono::Duration::minutes(2),
+            batch: 32,
+            backoff: chrono::Duration::seconds(30),
+            max_backoff: chrono::Duration::hours(1),
+            max_attempts: 12,
+        }
+    }
+}
+
+/// The delivery worker: claims due entries, renders them, sends them through the sender of
+/// their chat's scope, and marks them. One [`Courier::step`] per call; the caller loops.
+pub struct Courier {
+    bot: std::sync::Arc<crate::Bot>,
+    senders: std::collections::BTreeMap<String, std::sync::Arc<dyn Sender>>,
+    config: CourierConfig,
+    name: String,
+    claims: std::sync::atomic::AtomicU64,
+}
+
+impl Courier {
+    /// `name` identifies this worker in claim tokens (host and process, say).
+    pub fn new(bot: std::sync::Arc<crate::Bot>, name: impl Into<String>) -> Courier {
+        Courier {
+            bot,
+            senders: Default::default(),
+            config: CourierConfig::default(),
+            name: name.into(),
+            claims: Default::default(),
+        }
+    }
+
+    pub fn with_config(mut self, config: CourierConfig) -> Courier {
+        self.config = config;
+        self
+    }
+
+    /// Delivers entries of chats in `scope` (`tg`, `dc`, `console`) through `sender`.
+    pub fn with_sender(mut self, scope: &str, sender: std::sync::Arc<dyn Sender>) -> Courier {
+        self.senders.insert(scope.to_owned(), sender);
+        self
+    }
+
+    /// Claims one batch and delivers it.
+    pub async fn step(&self) -> Result<DeliveryOutcome, StoreError> {
+        let outbox = self.bot.outbox().clone();
+        let now = self.bot.clock().now();
+        let serial = self
+            .claims
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = format!(
+            "{}:{}:{serial}",
+            self.name,
+            now.timestamp_nanos_opt().unwrap_or_default()
+        );
+        let scopes: Vec<&str> = self.senders.keys().map(String::as_str).collect();
+        let entries = outbox
+            .claim(
+                &scopes,
+                now,
+                now + self.config.lease,
+                self.config.batch,
+                &token,
+            )
+            .await?;
+        let mut outcome = DeliveryOutcome {
+            claimed: entries.len(),
+            ..DeliveryOutcome::default()
+        };
+        for entry in entries {
+            let finish = self.deliver(&entry, now, &mut outcome).await?;
+            let now = self.bot.clock().now();
+            if !outbox.finish(entry.id, &token, &finish, now).await? {
+                tracing::warn!(key = %entry.key, "lost the claim before marking the entry");
+                outcome.lost += 1;
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn deliver(
+        &self,
+        entry: &Entry,
+        now: DateTime<Utc>,
+        outcome: &mut DeliveryOutcome,
+    ) -> Result<Finish, StoreError> {
+        if entry.expires.is_some_and(|e| e <= now) {
+            tracing::warn!(key = %entry.key, chat = %entry.chat, "deadline passed before delivery; dropped");
+            outcome.dropped += 1;
+            return Ok(Finish::Dropped {
+                reason: "the deadline passed before delivery".into(),
+            });
+        }
+        let response = match self
+            .bot
+            .render_notice(&entry.chat, &entry.notice, now)
+            .await?
+        {
+            Ok(r) => r,
+            Err(stale) => {
+                tracing::info!(key = %entry.key, reason = %stale, "not sent");
+                outcome.cancelled += 1;
+                return Ok(Finish::Cancelled {
+                    reason: stale.to_string(),
+                });
+            }
+        };
+        let Some(sender) = self.senders.get(entry.chat.scope()) else {
+            // Claimed only for our scopes, so this is a defect; leave it for another worker.
+            outcome.retried += 1;
+            return Ok(Finish::Retry {
+                at: now + self.config.lease,
+                error: format!("no sender for scope {}", entry.chat.scope()),
+            });
+        };
+        match sender.send(&entry.chat, &response).await {
+            Ok(()) => {
+                outcome.sent += 1;
+                tracing::debug!(key = %entry.key, "sent");
+                Ok(Finish::Sent)
+            }
+            Err(SendError::Permanent { reason }) => {
+                tracing::warn!(chat = %entry.chat, %reason, "chat unreachable for good; its reminders stop");
+                self.bot.store().set_chat_active(&entry.chat, false).await?;
+                self.bot
+                    .outbox()
+                    .cancel_pending(&entry.chat, None, now)
+                    .await?;
+                outcome.failed += 1;
+                Ok(Finish::Failed { error: reason })
+            }
+            Err(SendError::Transient {
+                reason,
+                retry_after,
+            }) => {
+                if entry.attempts >= self.config.max_attempts {
+                    tracing::error!(key = %entry.key, attempts = entry.attempts, %reason, "giving up after repeated failures");
+                    outcome.failed += 1;
+                    return Ok(Finish::Failed { error: reason });
+                }
+                let backoff = self.backoff(entry.attempts);
+                let wait = retry_after
+                    .and_then(|d| chrono::Duration::from_std(d).ok())
+                    .map_or(backoff, |platform| {
+                        platform.max(chrono::Duration::seconds(1))
+                    });
+                tracing::info!(key = %entry.key, %reason, retry_in = %wait, "will retry");
+                outcome.retried += 1;
+                Ok(Finish::Retry {
+                    at: now + wait,
+                    error: reason,
+                })
+            }
+        }
+    }
+
+    /// `backoff × 2^(attempts − 1)`, capped.
+    fn backoff(&self, attempts: u32) -> chrono::Duration {
+        let factor = 1i32 << attempts.saturating_sub(1).min(16);
+        (self.config.backoff * factor).min(self.config.max_backoff)
+    }
+}

@@ -1,0 +1,433 @@
+//! Reminders driven by a test clock through the real scheduler, outbox and store, on SQLite and
+//! (when configured) PostgreSQL: the moments, DST, downtime, moved and passed deadlines, quiet
+//! hours, snooze, "I've applied", and failing platforms.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use ecabot_core::{Action, ChatRef, EntryState, Outbox, Store};
+use ecabot_tests::{Script, Sent, TestApp, chat, test_databases};
+
+fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+/// A call in the TOML form with its deadline as local time in `zone`.
+fn call(id: &str, zone: &str, deadline: &str) -> String {
+    format!(
+        "[[call]]\nid = \"{id}\"\nkind = \"call\"\ntopic = \"academy\"\nzone = \"{zone}\"\ndeadline = \"{deadline}\"\nurl = \"https://www.clustercollaboration.eu/\"\ntitle.en = \"Test call {id}\"\ntitle.fi = \"Testihaku {id}\"\n"
+    )
+}
+
+fn texts(sent: &[Sent]) -> Vec<String> {
+    sent.iter().map(Sent::text).collect()
+}
+
+fn action<'a>(sent: &'a Sent, pick: impl Fn(&Action) -> bool) -> &'a Action {
+    sent.response
+        .replies
+        .iter()
+        .flat_map(|r| r.buttons.iter())
+        .map(|b| &b.action)
+        .find(|a| pick(a))
+        .expect("the reminder has that button")
+}
+
+/// Runs at `at - 1 minute` (nothing may be sent) and at `at` (exactly one message must be);
+/// returns that message.
+async fn exactly_at(app: &TestApp, at: DateTime<Utc>) -> Sent {
+    let early = app.run_at(at - Duration::minutes(1)).await;
+    assert!(
+        early.is_empty(),
+        "{}: nothing before {at}: {:?}",
+        app.db,
+        texts(&early)
+    );
+    let mut sent = app.run_at(at).await;
+    assert_eq!(
+        sent.len(),
+        1,
+        "{}: one message at {at}: {:?}",
+        app.db,
+        texts(&sent)
+    );
+    assert_eq!(sent[0].at, at);
+    sent.remove(0)
+}
+
+#[tokio::test]
+async fn seven_days_one_day_one_hour_each_once() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        // 17:00 in Brussels, UTC+1 in early March.
+        app.import_toml(&call("cba-2027", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let deadline = utc(2027, 3, 15, 16, 0);
+        let me = chat("alice");
+        let r = app.say(&me, "/subscribe cba-2027").await;
+        assert!(
+            r.plain_text()
+                .contains("The next reminder comes on 8 March 2027 at 17:00 (Europe/Brussels)"),
+            "{}: {}",
+            app.db,
+            r.plain_text()
+        );
+        let week = exactly_at(&app, deadline - Duration::days(7)).await;
+        assert!(
+            week.text().starts_with(
+                "⏰ Applications for Test call cba-2027 close in 7 days: 15 March 2027 at 17:00 (Europe/Brussels)."
+            ),
+            "{}",
+            week.text()
+        );
+        let day = exactly_at(&app, deadline - Duration::days(1)).await;
+        assert!(day.text().contains("close in 1 day:"), "{}", day.text());
+        let hour = exactly_at(&app, deadline - Duration::hours(1)).await;
+        assert!(hour.text().contains("close in 1 hour:"), "{}", hour.text());
+        // Running again, and on past the deadline, sends nothing more.
+        let after = app
+            .run_through(deadline + Duration::days(2), Duration::hours(6))
+            .await;
+        assert!(after.is_empty(), "{}: {:?}", app.db, texts(&after));
+        let entries = app.store.entries(Some(&me)).await.unwrap();
+        assert_eq!(entries.len(), 3);
+        assert!(entries.iter().all(|e| e.state == EntryState::Sent));
+    }
+}
+
+/// Every reminder of a week around a DST change comes once, at `deadline − lead` in UTC.
+async fn dst_week(zone: &str, deadline_local: &str, deadline: DateTime<Utc>, start: DateTime<Utc>) {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, start).await;
+        app.import_toml(&call("dst", zone, deadline_local)).await;
+        let me = chat("dst");
+        app.say(&me, &format!("/timezone {zone}")).await;
+        app.say(&me, "/remind 7d 2d 1d 1h").await;
+        app.say(&me, "/subscribe").await;
+        let sent = app
+            .run_through(deadline + Duration::hours(2), Duration::minutes(30))
+            .await;
+        let at: Vec<DateTime<Utc>> = sent.iter().map(|s| s.at).collect();
+        let expected: Vec<DateTime<Utc>> = [7, 2, 1]
+            .iter()
+            .map(|d| deadline - Duration::days(*d))
+            .chain([deadline - Duration::hours(1)])
+            .collect();
+        assert_eq!(at, expected, "{} {zone}: {:?}", app.db, texts(&sent));
+        for s in &sent {
+            assert!(
+                s.text().contains(&format!("({zone})")),
+                "times shown in the chat's zone: {}",
+                s.text()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn dst_spring_forward_in_helsinki() {
+    // Clocks go 03:00 → 04:00 in Helsinki on 28 March 2027 (01:00 UTC); deadline after it.
+    dst_week(
+        "Europe/Helsinki",
+        "2027-03-29T10:00",
+        utc(2027, 3, 29, 7, 0),
+        utc(2027, 3, 20, 0, 0),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn dst_fall_back_in_helsinki() {
+    // Clocks go 04:00 → 03:00 on 31 October 2027; the deadline is in the repeated hour (the
+    // first 03:30, 00:30 UTC).
+    dst_week(
+        "Europe/Helsinki",
+        "2027-10-31T03:30",
+        utc(2027, 10, 31, 0, 30),
+        utc(2027, 10, 22, 0, 0),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn dst_spring_forward_in_new_york() {
+    // Clocks go 02:00 → 03:00 in New York on 14 March 2027 (07:00 UTC).
+    dst_week(
+        "America/New_York",
+        "2027-03-15T09:00",
+        utc(2027, 3, 15, 13, 0),
+        utc(2027, 3, 6, 0, 0),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn downtime_sends_the_latest_missed_reminder_once_late() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("late", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let deadline = utc(2027, 3, 15, 16, 0);
+        let me = chat("late");
+        app.say(&me, "/subscribe").await;
+        assert!(app.run_at(utc(2027, 3, 7, 0, 0)).await.is_empty());
+        // Down from before the 7-day moment until 3 hours after the 1-day moment.
+        let back = deadline - Duration::days(1) + Duration::hours(3);
+        let sent = app.run_at(back).await;
+        assert_eq!(sent.len(), 1, "{}: {:?}", app.db, texts(&sent));
+        assert!(
+            sent[0].text().contains("close in 21 hours:"),
+            "says how long is left: {}",
+            sent[0].text()
+        );
+        let states: Vec<(String, EntryState)> = app
+            .store
+            .entries(Some(&me))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key, e.state))
+            .collect();
+        assert!(
+            states
+                .iter()
+                .any(|(k, s)| k.contains(":10080:") && *s == EntryState::Skipped),
+            "{states:?}"
+        );
+        assert!(app.run_at(back + Duration::minutes(5)).await.is_empty());
+        // The 1-hour reminder comes normally afterwards.
+        exactly_at(&app, deadline - Duration::hours(1)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_deadline_that_passed_during_downtime_is_dropped_not_sent() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 14, 9, 0)).await;
+        app.import_toml(&call("gone", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let deadline = utc(2027, 3, 15, 16, 0);
+        let me = chat("gone");
+        app.say(&me, "/subscribe").await;
+        assert!(app.run_at(utc(2027, 3, 14, 10, 0)).await.is_empty());
+        // Down from before the 1-day moment until after the deadline.
+        let sent = app.run_at(deadline + Duration::hours(1)).await;
+        assert!(sent.is_empty(), "{}: {:?}", app.db, texts(&sent));
+        let entries = app.store.entries(Some(&me)).await.unwrap();
+        assert_eq!(entries.len(), 2, "1-day and 1-hour reminders recorded");
+        assert!(entries.iter().all(|e| e.state == EntryState::Dropped));
+        let r = app.say(&me, "/calls").await;
+        assert!(
+            r.plain_text()
+                .contains("The last one was Test call gone, which closed on 15 March 2027"),
+            "{}",
+            r.plain_text()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_moved_deadline_is_announced_once_and_replanned() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("moves", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let me = chat("moves");
+        app.say(&me, "/subscribe").await;
+        let old = utc(2027, 3, 15, 16, 0);
+        exactly_at(&app, old - Duration::days(7)).await;
+        // Extended by a week, announced on 10 March.
+        app.clock.set(utc(2027, 3, 10, 12, 0));
+        let report = app
+            .import_toml(&call("moves", "Europe/Brussels", "2027-03-22T17:00"))
+            .await;
+        assert_eq!(report.moved.len(), 1);
+        let sent = app.run().await;
+        assert_eq!(sent.len(), 1, "{}: {:?}", app.db, texts(&sent));
+        assert!(
+            sent[0].text().starts_with(
+                "📅 The deadline of Test call moves has changed: it is now 22 March 2027 at 17:00 (Europe/Brussels) (it was 15 March 2027 at 17:00 (Europe/Brussels))."
+            ),
+            "{}",
+            sent[0].text()
+        );
+        // Re-importing the same file changes nothing and announces nothing.
+        app.import_toml(&call("moves", "Europe/Brussels", "2027-03-22T17:00"))
+            .await;
+        let new = utc(2027, 3, 22, 16, 0);
+        let rest = app
+            .run_through(new + Duration::hours(1), Duration::hours(1))
+            .await;
+        let at: Vec<DateTime<Utc>> = rest.iter().map(|s| s.at).collect();
+        // The old 1-day and 1-hour moments pass silently; the new 7-day moment (15 March)
+        // came after the announcement, so it is sent.
+        assert_eq!(
+            at,
+            [
+                new - Duration::days(7),
+                new - Duration::days(1),
+                new - Duration::hours(1)
+            ],
+            "{}: {:?}",
+            app.db,
+            texts(&rest)
+        );
+    }
+}
+
+#[tokio::test]
+async fn quiet_hours_hold_reminders_unless_the_deadline_comes_first() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        // 23:30 in Helsinki (21:30 UTC): the 1-day moment falls in the night before.
+        app.import_toml(&call("night", "Europe/Helsinki", "2027-03-16T23:30"))
+            .await;
+        let me = chat("night");
+        app.say(&me, "/timezone Europe/Helsinki").await;
+        app.say(&me, "/quiet 22:00-07:00").await;
+        app.say(&me, "/remind 1d 1h").await;
+        app.say(&me, "/subscribe").await;
+        let deadline = utc(2027, 3, 16, 21, 30);
+        let sent = app.run_through(deadline, Duration::minutes(30)).await;
+        let at: Vec<DateTime<Utc>> = sent.iter().map(|s| s.at).collect();
+        // 1 day before is 23:30 local: held until 07:00 local (05:00 UTC). 1 hour before is
+        // 22:30 local, inside quiet hours that end after the deadline: sent on time.
+        assert_eq!(
+            at,
+            [utc(2027, 3, 16, 5, 0), deadline - Duration::hours(1)],
+            "{}: {:?}",
+            app.db,
+            texts(&sent)
+        );
+        let r = app.say(&me, "/subscriptions").await;
+        assert!(
+            r.plain_text().contains("Quiet hours: 22:00–07:00"),
+            "{}",
+            r.plain_text()
+        );
+    }
+}
+
+#[tokio::test]
+async fn snooze_brings_the_reminder_back_once() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("snz", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let me = chat("snz");
+        app.say(&me, "/subscribe").await;
+        let deadline = utc(2027, 3, 15, 16, 0);
+        let week = exactly_at(&app, deadline - Duration::days(7)).await;
+        let snooze = action(&week, |a| matches!(a, Action::Snooze(..))).clone();
+        let Action::Snooze(_, after) = &snooze else {
+            unreachable!()
+        };
+        assert_eq!(after.minutes(), 24 * 60, "a day when a week is left");
+        let r = app.press(&me, snooze.clone()).await;
+        assert!(
+            r.plain_text()
+                .starts_with("I'll remind you of Test call snz again on 9 March 2027 at 17:00"),
+            "{}",
+            r.plain_text()
+        );
+        // Pressing twice (a double tap) still brings it back once.
+        app.press(&me, snooze).await;
+        let again = exactly_at(&app, deadline - Duration::days(6)).await;
+        assert!(again.text().contains("close in 6 days"), "{}", again.text());
+        assert!(app.run_at(deadline - Duration::days(5)).await.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn ive_applied_stops_the_reminders_of_that_call_only() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        let mut both = call("one", "Europe/Brussels", "2027-03-15T17:00");
+        both.push_str(&call("two", "Europe/Brussels", "2027-03-15T17:00"));
+        app.import_toml(&both).await;
+        let me = chat("done");
+        app.say(&me, "/subscribe").await;
+        let deadline = utc(2027, 3, 15, 16, 0);
+        let week = app.run_at(deadline - Duration::days(7)).await;
+        assert_eq!(week.len(), 2);
+        let first = week.iter().find(|s| s.text().contains("call one")).unwrap();
+        let applied = action(first, |a| matches!(a, Action::Applied(_))).clone();
+        let r = app.press(&me, applied).await;
+        assert!(
+            r.plain_text().starts_with("Good luck!"),
+            "{}",
+            r.plain_text()
+        );
+        let rest = app.run_through(deadline, Duration::hours(1)).await;
+        assert_eq!(rest.len(), 2, "{}: {:?}", app.db, texts(&rest));
+        assert!(rest.iter().all(|s| s.text().contains("call two")));
+    }
+}
+
+#[tokio::test]
+async fn subscribing_after_a_moment_does_not_send_it_late() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 9, 12, 0)).await;
+        app.import_toml(&call("fresh", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let me = chat("fresh");
+        let r = app.say(&me, "/subscribe fresh").await;
+        assert!(
+            r.plain_text()
+                .contains("The next reminder comes on 14 March 2027 at 17:00 (Europe/Brussels)"),
+            "{}",
+            r.plain_text()
+        );
+        assert!(app.run_at(utc(2027, 3, 9, 12, 1)).await.is_empty());
+        let sent = app
+            .run_through(utc(2027, 3, 15, 16, 0), Duration::hours(1))
+            .await;
+        assert_eq!(sent.len(), 2, "1 day and 1 hour only: {:?}", texts(&sent));
+    }
+}
+
+#[tokio::test]
+async fn a_transient_failure_is_retried_after_retry_after_and_sent_once() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("flaky", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let me = chat("flaky");
+        app.say(&me, "/subscribe").await;
+        let at = utc(2027, 3, 8, 16, 0);
+        app.sender
+            .then([Script::Transient(Some(std::time::Duration::from_secs(90)))]);
+        assert!(app.run_at(at).await.is_empty());
+        assert!(app.run_at(at + Duration::seconds(60)).await.is_empty());
+        let sent = app.run_at(at + Duration::seconds(90)).await;
+        assert_eq!(sent.len(), 1);
+        assert!(app.run_at(at + Duration::minutes(10)).await.is_empty());
+        let entries = app.store.entries(Some(&me)).await.unwrap();
+        assert_eq!(entries[0].attempts, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_blocked_bot_deactivates_the_chat_until_it_speaks_again() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("blk", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let me: ChatRef = chat("blocked");
+        let other = chat("other");
+        app.say(&me, "/subscribe").await;
+        app.say(&other, "/subscribe").await;
+        app.sender.then([Script::Permanent]);
+        let sent = app.run_at(utc(2027, 3, 8, 16, 0)).await;
+        // One of the two chats got the permanent failure; find which.
+        assert_eq!(sent.len(), 1);
+        let blocked = if sent[0].chat == me { other } else { me };
+        assert!(!app.store.chat_prefs(&blocked).await.unwrap().active);
+        let later = app.run_at(utc(2027, 3, 14, 16, 0)).await;
+        assert_eq!(later.len(), 1, "only the reachable chat");
+        assert_ne!(later[0].chat, blocked);
+        // The user unblocks and writes: reminders resume.
+        app.say(&blocked, "hello").await;
+        assert!(app.store.chat_prefs(&blocked).await.unwrap().active);
+        let last = app.run_at(utc(2027, 3, 15, 15, 0)).await;
+        assert_eq!(last.len(), 2, "{:?}", texts(&last));
+    }
+}
