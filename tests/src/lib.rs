@@ -312,6 +312,15 @@ impl TestDatabase {
         }
     }
 
+    /// A database another process made (a child in a crash test): not removed by this handle.
+    pub fn existing(url: &str) -> TestDatabase {
+        TestDatabase {
+            url: url.to_owned(),
+            backend: url.parse().expect("a sqlite: or postgres: URL"),
+            _dir: None,
+        }
+    }
+
     /// A new, empty database on the server at `admin_url`.
     pub async fn postgres(admin_url: &str) -> TestDatabase {
         use sqlx::Connection;

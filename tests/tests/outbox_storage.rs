@@ -80,7 +80,11 @@ async fn an_entry_is_written_once_per_key() {
             3,
             "{db}"
         );
-        assert_eq!(store.enqueue(&[a.clone()]).await.unwrap(), 0, "{db}");
+        assert_eq!(
+            store.enqueue(std::slice::from_ref(&a)).await.unwrap(),
+            0,
+            "{db}"
+        );
         let mut dup = reminder("b", "tg:2", "cba", mins(0));
         assert_eq!(
             store.enqueue(&[dup.clone(), dup.clone(), a]).await.unwrap(),
@@ -102,7 +106,7 @@ async fn an_entry_is_written_once_per_key() {
             (
                 first.attempts,
                 first.state,
-                first.sent_at.clone(),
+                first.sent_at,
                 first.last_error.clone()
             ),
             (0, EntryState::Pending, None, None),

@@ -21,7 +21,7 @@ fn texts(sent: &[Sent]) -> Vec<String> {
     sent.iter().map(Sent::text).collect()
 }
 
-fn action<'a>(sent: &'a Sent, pick: impl Fn(&Action) -> bool) -> &'a Action {
+fn action(sent: &Sent, pick: impl Fn(&Action) -> bool) -> &Action {
     sent.response
         .replies
         .iter()

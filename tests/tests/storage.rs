@@ -308,7 +308,10 @@ mod calls_and_subscriptions {
                 categories: vec!["Training".into(), "Academy, 2026".into()],
                 line: 7,
             };
-            let report = store.import_calls(&[full.clone()], at(1, 9)).await.unwrap();
+            let report = store
+                .import_calls(std::slice::from_ref(&full), at(1, 9))
+                .await
+                .unwrap();
             assert_eq!(report.added, vec![id("cba-2026")], "{db}");
             let call = store.call(&id("cba-2026")).await.unwrap().unwrap();
             assert_eq!(call.uid, full.uid, "{db}");
@@ -521,7 +524,10 @@ mod calls_and_subscriptions {
         for db in test_databases().await {
             let store = SqlStore::open(&db.url).await.unwrap();
             let a = draft("a@x", at(20, 12));
-            store.import_calls(&[a.clone()], at(1, 0)).await.unwrap();
+            store
+                .import_calls(std::slice::from_ref(&a), at(1, 0))
+                .await
+                .unwrap();
             let before = store.calls().await.unwrap();
             refuse_boom(&db).await;
 

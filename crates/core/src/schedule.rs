@@ -346,7 +346,12 @@ mod tests {
         let mut quiet = sub("q", t(1, 0, 0));
         quiet.prefs.quiet = Some(QuietHours::parse("10:00-14:00").unwrap());
         quiet.prefs.leads = Some(LeadTimes::parse("1h").unwrap());
-        let plan = plan_call(&c, &[quiet.clone()], t(20, 10, 59), t(20, 11, 0));
+        let plan = plan_call(
+            &c,
+            std::slice::from_ref(&quiet),
+            t(20, 10, 59),
+            t(20, 11, 0),
+        );
         // Quiet until 14:00 Brussels, but the deadline (12:00 UTC = 13:00 local) comes first.
         assert_eq!(plan.entries[0].not_before, t(20, 11, 0));
         quiet.prefs.leads = Some(LeadTimes::parse("1d").unwrap());
@@ -365,7 +370,16 @@ mod tests {
         let prefs = ChatPrefs::default();
         let (at, _, lead) = next_reminder(&prefs, &subs, &[], &calls, t(14, 0, 0)).unwrap();
         assert_eq!((at, lead.minutes()), (t(19, 12, 0), 1440));
-        assert!(next_reminder(&prefs, &subs, &[c.id.clone()], &calls, t(14, 0, 0)).is_none());
+        assert!(
+            next_reminder(
+                &prefs,
+                &subs,
+                std::slice::from_ref(&c.id),
+                &calls,
+                t(14, 0, 0)
+            )
+            .is_none()
+        );
         assert!(next_reminder(&prefs, &[], &[], &calls, t(14, 0, 0)).is_none());
     }
 }
