@@ -120,13 +120,17 @@ impl CallKind {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a kind (call or event)")]
+pub struct BadCallKind(pub String);
+
 impl FromStr for CallKind {
-    type Err = String;
+    type Err = BadCallKind;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "call" => Ok(CallKind::Call),
             "event" => Ok(CallKind::Event),
-            other => Err(format!("{other:?} is not a kind (call or event)")),
+            _ => Err(BadCallKind(s.chars().take(32).collect())),
         }
     }
 }
@@ -674,16 +678,19 @@ impl fmt::Display for Target {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a subscription target (all, call:<id> or topic:<id>)")]
+pub struct BadTarget(pub String);
+
 impl FromStr for Target {
-    type Err = String;
+    type Err = BadTarget;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadTarget(s.chars().take(80).collect());
         match s.split_once(':') {
             None if s == "all" => Ok(Target::All),
-            Some(("call", id)) => CallId::parse(id)
-                .map(Target::Call)
-                .map_err(|e| e.to_string()),
-            Some(("topic", t)) => t.parse().map(Target::Topic).map_err(|e| format!("{e:?}")),
-            _ => Err(format!("{s:?} is not a subscription target")),
+            Some(("call", id)) => CallId::parse(id).map(Target::Call).map_err(|_| bad()),
+            Some(("topic", t)) => t.parse().map(Target::Topic).map_err(|_| bad()),
+            _ => Err(bad()),
         }
     }
 }

@@ -119,7 +119,10 @@ pub fn parse_toml(text: &str) -> Result<Vec<CallDraft>, ImportError> {
                 raw.id
             )));
         }
-        let kind: CallKind = raw.kind.parse().map_err(fail)?;
+        let kind: CallKind = raw
+            .kind
+            .parse()
+            .map_err(|e: crate::calls::BadCallKind| fail(e.to_string()))?;
         let zone = match &raw.zone {
             Some(z) => Zone::parse(z).map_err(|e| fail(e.to_string()))?,
             None => Zone::DEFAULT,

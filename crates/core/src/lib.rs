@@ -23,8 +23,9 @@ pub mod schedule;
 
 pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, Request};
 pub use calls::{
-    BadCallId, BadLeadTime, BadQuietHours, Call, CallDraft, CallId, CallKind, LeadTime, LeadTimes,
-    MAX_CALL_ID, QuietHours, Subscription, Target, Texts, UnknownZone, Zone, resolve_local,
+    BadCallId, BadCallKind, BadLeadTime, BadQuietHours, BadTarget, Call, CallDraft, CallId,
+    CallKind, LeadTime, LeadTimes, MAX_CALL_ID, QuietHours, Subscription, Target, Texts,
+    UnknownZone, Zone, resolve_local,
 };
 pub use command::{Command, Parsed};
 pub use deadlines::Stale;

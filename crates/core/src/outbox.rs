@@ -139,8 +139,12 @@ impl EntryState {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an outbox state")]
+pub struct BadEntryState(pub String);
+
 impl FromStr for EntryState {
-    type Err = String;
+    type Err = BadEntryState;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
             "pending" => EntryState::Pending,
@@ -149,7 +153,7 @@ impl FromStr for EntryState {
             "skipped" => EntryState::Skipped,
             "dropped" => EntryState::Dropped,
             "cancelled" => EntryState::Cancelled,
-            other => return Err(format!("{other:?} is not an outbox state")),
+            other => return Err(BadEntryState(other.chars().take(32).collect())),
         })
     }
 }

@@ -99,7 +99,10 @@ fn call_from_row(row: &AnyRow) -> Result<Call, StoreError> {
     Ok(Call {
         id: CallId::parse(&id).map_err(|e| corrupt(e.to_string()))?,
         uid,
-        kind: fields.kind.parse().map_err(corrupt)?,
+        kind: fields
+            .kind
+            .parse()
+            .map_err(|e: ecabot_core::BadCallKind| corrupt(e.to_string()))?,
         title,
         description,
         deadline: at(fields.deadline)?,

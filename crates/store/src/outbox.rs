@@ -34,7 +34,9 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry, StoreError> {
             .map(at)
             .transpose()?,
         attempts: u32::try_from(attempts).map_err(|_| corrupt(format!("attempts {attempts}")))?,
-        state: state.parse().map_err(corrupt)?,
+        state: state
+            .parse()
+            .map_err(|e: ecabot_core::outbox::BadEntryState| corrupt(e.to_string()))?,
         sent_at: row
             .try_get::<Option<i64>, _>("sent_at")
             .map_err(backend_error)?
