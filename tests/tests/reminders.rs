@@ -431,3 +431,131 @@ async fn a_blocked_bot_deactivates_the_chat_until_it_speaks_again() {
         assert_eq!(last.len(), 2, "{:?}", texts(&last));
     }
 }
+
+#[tokio::test]
+async fn reminders_appear_in_a_terminal_session_when_due() {
+    use ecabot::console::{Background, ConsoleSender, Session, Style, run_chat};
+    use ecabot_core::{Courier, Scheduler};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+
+    let app = TestApp::spawn(
+        ecabot_tests::TestDatabase::sqlite().await,
+        utc(2027, 3, 1, 9, 0),
+    )
+    .await;
+    app.import_toml(&call("term", "Europe/Brussels", "2027-03-15T17:00"))
+        .await;
+    let me = ChatRef::new("console", "tester").unwrap();
+    let (sender, inbox) = ConsoleSender::new(me.clone());
+    let courier = Courier::new(app.bot.clone(), "console")
+        .with_sender("console", std::sync::Arc::new(sender));
+    let scheduler = Scheduler::new(app.store.clone(), app.store.clone(), app.clock.clone());
+    let (ticks, tick_rx) = tokio::sync::mpsc::channel(1);
+    let (mut keyboard, stdin) = tokio::io::duplex(1 << 16);
+    let (stdout, mut screen) = tokio::io::duplex(1 << 16);
+    let session = Session {
+        chat: me.clone(),
+        hint: Some("en".into()),
+        style: Style::Plain,
+        prompt: false,
+    };
+    let background = Background {
+        scheduler,
+        courier,
+        inbox,
+        ticks: tick_rx,
+    };
+    let bot = app.bot.clone();
+    let chat = run_chat(
+        &bot,
+        session,
+        BufReader::new(stdin),
+        stdout,
+        Some(background),
+    );
+
+    /// Reads the screen until `needle` shows (a safety timeout, not a wait for time to pass).
+    async fn expect(screen: &mut tokio::io::DuplexStream, seen: &mut String, needle: &str) {
+        let found = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let mut buf = [0u8; 4096];
+            while !seen.contains(needle) {
+                let n = screen.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the session ended before showing {needle:?}");
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+        .await;
+        assert!(found.is_ok(), "{needle:?} never appeared in:\n{seen}");
+    }
+
+    let drive = async {
+        let mut seen = String::new();
+        keyboard.write_all(b"/subscribe\n").await.unwrap();
+        expect(&mut screen, &mut seen, "Done! I'll remind this chat").await;
+        app.clock.set(utc(2027, 3, 8, 16, 0));
+        ticks.send(()).await.unwrap();
+        expect(
+            &mut screen,
+            &mut seen,
+            "⏰ Applications for Test call term close in 7 days",
+        )
+        .await;
+        expect(
+            &mut screen,
+            &mut seen,
+            "[2] ✅ I've applied, stop reminding me",
+        )
+        .await;
+        // Pressing the reminder's button by its number works like any other button.
+        keyboard.write_all(b"2\n").await.unwrap();
+        expect(&mut screen, &mut seen, "Good luck! No more reminders").await;
+        drop(keyboard);
+        seen
+    };
+    let (answered, seen) = tokio::join!(chat, drive);
+    assert_eq!(answered.unwrap(), 2, "{seen}");
+    let entries = app.store.entries(Some(&me)).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, EntryState::Sent);
+}
+
+#[tokio::test]
+async fn an_imported_calendar_is_listed_in_the_chats_zone_and_exported_back() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 1, 10, 9, 0)).await;
+        let report = app.import("ics/eccp-events.ics").await;
+        assert_eq!(report.added.len(), 4, "{}", app.db);
+        let me = chat("ics");
+        app.say(&me, "/timezone Europe/Helsinki").await;
+        let calls = app.say(&me, "/calls").await.plain_text();
+        assert!(
+            calls.contains(
+                "Cluster Booster Academy 2027 – call for applications: apply by 15 March 2027 at 18:00 (Europe/Helsinki), 64 days left. To be reminded: /subscribe cba-2027-sample"
+            ),
+            "{}: {calls}",
+            app.db
+        );
+        let fi = app
+            .say_in(&chat("ics-fi"), "fi", "/calls")
+            .await
+            .plain_text();
+        assert!(
+            fi.contains("Klusterit kohtaavat alueet – Tampere"),
+            "Finnish titles from LANGUAGE=fi: {fi}"
+        );
+        app.say(&me, "/subscribe cba-2027-sample").await;
+        app.say(&me, "/remind 3d 1h").await;
+        let r = app.say(&me, "/ics").await;
+        let file = r.replies[0]
+            .attachment
+            .as_ref()
+            .expect("an .ics attachment");
+        assert_eq!(file.file_name, "ecabot-deadlines.ics");
+        let back = ecabot_core::ics::parse(&file.bytes).expect("our own calendar parses");
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].deadline, utc(2027, 3, 15, 16, 0));
+        let text = String::from_utf8(file.bytes.clone()).unwrap();
+        assert_eq!(text.matches("BEGIN:VALARM").count(), 2, "{text}");
+        assert!(text.contains("TRIGGER:-PT4320M\r\n"), "{text}");
+    }
+}
