@@ -32,6 +32,7 @@ const FI: &[&str] = &[
 fn bench(c: &mut Criterion) {
     let knowledge = Arc::new(Knowledge::embedded().expect("locales load"));
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .unwrap();
     let store = Arc::new(

@@ -30,7 +30,7 @@ use crate::{
 /// A file that cannot be imported; nothing of it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Ics(#[from] IcsError),
     #[error("line {line}: {problem}")]
     Toml { line: usize, problem: String },

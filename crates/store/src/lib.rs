@@ -162,6 +162,9 @@ impl SqlStore {
             AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
         };
         let options = options
+            // A local SQLite file cannot drop a connection the way a network can: pinging it
+            // before every query doubled the cost of a question. PostgreSQL keeps the check.
+            .test_before_acquire(backend != Backend::Sqlite)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
