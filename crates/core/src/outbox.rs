@@ -263,43 +263,6 @@ pub trait Sender: Send + Sync {
     async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn notices_round_trip() {
-        let call = CallId::parse("cba-2024").unwrap();
-        for n in [
-            Notice::Reminder {
-                call: call.clone(),
-                version: 2,
-                lead: LeadTime::parse("1d").unwrap(),
-            },
-            Notice::Snoozed {
-                call: call.clone(),
-                version: 1,
-            },
-            Notice::DeadlineChanged {
-                call,
-                version: 3,
-                previous: DateTime::from_timestamp(1_729_201_140, 0).unwrap(),
-            },
-        ] {
-            assert_eq!(n.to_string().parse::<Notice>().unwrap(), n);
-        }
-        for bad in [
-            "",
-            "reminder:x",
-            "reminder:cba:1:1",
-            "nope:a:1",
-            "changed:a:-1:0",
-        ] {
-            assert!(bad.parse::<Notice>().is_err(), "{bad}");
-        }
-    }
-}
-
 /// What one delivery step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryOutcome {
@@ -469,7 +432,7 @@ impl Courier {
                     outcome.failed += 1;
                     return Ok(Finish::Failed { error: reason });
                 }
-                let backoff = self.backoff(entry.attempts);
+                let backoff = backoff(&self.config, entry.attempts);
                 let wait = retry_after
                     .and_then(|d| chrono::Duration::from_std(d).ok())
                     .map_or(backoff, |platform| {
@@ -484,10 +447,55 @@ impl Courier {
             }
         }
     }
+}
 
-    /// `backoff × 2^(attempts − 1)`, capped.
-    fn backoff(&self, attempts: u32) -> chrono::Duration {
-        let factor = 1i32 << attempts.saturating_sub(1).min(16);
-        (self.config.backoff * factor).min(self.config.max_backoff)
+/// The wait before retry number `attempts`: `backoff × 2^(attempts − 1)`, capped.
+fn backoff(config: &CourierConfig, attempts: u32) -> chrono::Duration {
+    let factor = 1i32 << attempts.saturating_sub(1).min(16);
+    (config.backoff * factor).min(config.max_backoff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_round_trip() {
+        let call = CallId::parse("cba-2024").unwrap();
+        for n in [
+            Notice::Reminder {
+                call: call.clone(),
+                version: 2,
+                lead: LeadTime::parse("1d").unwrap(),
+            },
+            Notice::Snoozed {
+                call: call.clone(),
+                version: 1,
+            },
+            Notice::DeadlineChanged {
+                call,
+                version: 3,
+                previous: DateTime::from_timestamp(1_729_201_140, 0).unwrap(),
+            },
+        ] {
+            assert_eq!(n.to_string().parse::<Notice>().unwrap(), n);
+        }
+        for bad in [
+            "",
+            "reminder:x",
+            "reminder:cba:1:1",
+            "nope:a:1",
+            "changed:a:-1:0",
+        ] {
+            assert!(bad.parse::<Notice>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_the_cap() {
+        let config = CourierConfig::default();
+        let waits: Vec<i64> = (1..=9).map(|a| backoff(&config, a).num_seconds()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
+        assert_eq!(backoff(&config, 1000).num_seconds(), 3600);
     }
 }
