@@ -71,9 +71,40 @@ fn without_log_calls(code: &str) -> String {
     out
 }
 
+/// The code without `#[cfg(test)]` items (wherever they sit in the file).
+fn without_tests(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(start) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let Some(open) = tail.find('{') else {
+            return out;
+        };
+        let mut depth = 0;
+        let mut end = tail.len();
+        for (i, c) in tail[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn prose_in(source: &str) -> Vec<String> {
-    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
-    without_log_calls(code)
+    let code = without_tests(source);
+    without_log_calls(&code)
         .lines()
         .filter(|l| !EXEMPT.iter().any(|e| l.contains(e)))
         .flat_map(literals)
@@ -96,7 +127,13 @@ fn the_detector_finds_sentences() {
         prose_in("tracing::info!(\"ok\"); let s = \"but this sentence counts\";"),
         ["but this sentence counts"]
     );
-    assert!(prose_in("code\n#[cfg(test)]\nlet s = \"a test sentence here\";").is_empty());
+    assert!(
+        prose_in("code\n#[cfg(test)]\nmod tests { let s = \"a test sentence here\"; }").is_empty()
+    );
+    assert_eq!(
+        prose_in("#[cfg(test)]\nmod tests { }\nlet s = \"code after the tests counts\";"),
+        ["code after the tests counts"]
+    );
 }
 
 #[test]

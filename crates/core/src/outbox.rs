@@ -263,6 +263,15 @@ pub trait Sender: Send + Sync {
     async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError>;
 }
 
+/// Why the worker itself did not send an entry, as recorded in its `last_error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Undelivered {
+    #[error("the deadline passed before delivery")]
+    Expired,
+    #[error("no sender for scope {0}")]
+    NoSender(String),
+}
+
 /// What one delivery step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryOutcome {
@@ -382,7 +391,7 @@ impl Courier {
             tracing::warn!(key = %entry.key, chat = %entry.chat, "deadline passed before delivery; dropped");
             outcome.dropped += 1;
             return Ok(Finish::Dropped {
-                reason: "the deadline passed before delivery".into(),
+                reason: Undelivered::Expired.to_string(),
             });
         }
         let response = match self
@@ -404,7 +413,7 @@ impl Courier {
             outcome.retried += 1;
             return Ok(Finish::Retry {
                 at: now + self.config.lease,
-                error: format!("no sender for scope {}", entry.chat.scope()),
+                error: Undelivered::NoSender(entry.chat.scope().to_owned()).to_string(),
             });
         };
         match sender.send(&entry.chat, &response).await {
