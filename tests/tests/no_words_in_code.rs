@@ -31,69 +31,37 @@ const EXEMPT: &[&str] = &[
     "panic!(",
     "//",
     "assert",
-    // Its text argument names the failure in the log; the user reads `store-error`.
+    // Their text argument names the failure in the log; the user reads `store-error`.
     "store_failed(",
+    "settle(",
 ];
 
 /// Modules whose messages are for operators running `ecabot calls import`, in English like the
 /// rest of the command line: the import formats and their line-numbered errors.
 const OPERATOR_MODULES: &[&str] = &["ics.rs", "import.rs"];
 
-/// The code without the arguments of log macros, which may span several lines.
-fn without_log_calls(code: &str) -> String {
+/// The code without every span that starts at `marker` and runs to the bracket matching the
+/// first `open` after it: log macro calls (`tracing::…(…)`), test modules (`#[cfg(test)] … {…}`).
+fn without_spans(code: &str, marker: &str, open: char, close: char) -> String {
     let mut out = String::with_capacity(code.len());
     let mut rest = code;
-    while let Some(start) = rest.find("tracing::") {
+    while let Some(start) = rest.find(marker) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
-        let Some(open) = tail.find('(') else {
-            rest = "";
-            break;
-        };
-        let mut depth = 0;
-        let mut end = tail.len();
-        for (i, c) in tail[open..].char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = open + i + 1;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The code without `#[cfg(test)]` items (wherever they sit in the file).
-fn without_tests(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    let mut rest = source;
-    while let Some(start) = rest.find("#[cfg(test)]") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let Some(open) = tail.find('{') else {
+        let Some(first) = tail.find(open) else {
             return out;
         };
         let mut depth = 0;
         let mut end = tail.len();
-        for (i, c) in tail[open..].char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = open + i + 1;
-                        break;
-                    }
+        for (i, c) in tail[first..].char_indices() {
+            if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    end = first + i + c.len_utf8();
+                    break;
                 }
-                _ => {}
             }
         }
         rest = &tail[end..];
@@ -103,8 +71,8 @@ fn without_tests(source: &str) -> String {
 }
 
 fn prose_in(source: &str) -> Vec<String> {
-    let code = without_tests(source);
-    without_log_calls(&code)
+    let code = without_spans(source, "#[cfg(test)]", '{', '}');
+    without_spans(&code, "tracing::", '(', ')')
         .lines()
         .filter(|l| !EXEMPT.iter().any(|e| l.contains(e)))
         .flat_map(literals)

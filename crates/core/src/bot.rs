@@ -248,7 +248,8 @@ impl Bot {
             }
             Command::Start(Some(payload)) => {
                 if let Some(call) = payload.strip_prefix("sub-") {
-                    return self.subscribe(request, locale, Some(call.to_owned())).await;
+                    let result = self.subscribe(request, locale, Some(call.to_owned())).await;
+                    return self.settle(locale, "could not subscribe", result);
                 }
                 match payload.parse::<TopicId>() {
                     Ok(topic) => {
@@ -285,14 +286,38 @@ impl Bot {
                     self.topic_reply(locale, topic, country),
                 )
             }
-            Command::Subscribe(arg) => self.subscribe(request, locale, arg).await,
-            Command::Unsubscribe(arg) => self.unsubscribe(request, locale, arg).await,
-            Command::Subscriptions => self.subscriptions(request, locale).await,
-            Command::Remind(arg) => self.remind(request, locale, arg).await,
-            Command::Timezone(arg) => self.timezone(request, locale, arg).await,
-            Command::Quiet(arg) => self.quiet(request, locale, arg).await,
-            Command::Calls => self.calls(request, locale).await,
-            Command::Ics => self.ics(request, locale).await,
+            Command::Subscribe(arg) => {
+                let result = self.subscribe(request, locale, arg).await;
+                self.settle(locale, "could not subscribe", result)
+            }
+            Command::Unsubscribe(arg) => {
+                let result = self.unsubscribe(request, locale, arg).await;
+                self.settle(locale, "could not unsubscribe", result)
+            }
+            Command::Subscriptions => {
+                let result = self.subscriptions(request, locale).await;
+                self.settle(locale, "could not list subscriptions", result)
+            }
+            Command::Remind(arg) => {
+                let result = self.remind(request, locale, arg).await;
+                self.settle(locale, "could not set lead times", result)
+            }
+            Command::Timezone(arg) => {
+                let result = self.timezone(request, locale, arg).await;
+                self.settle(locale, "could not set the time zone", result)
+            }
+            Command::Quiet(arg) => {
+                let result = self.quiet(request, locale, arg).await;
+                self.settle(locale, "could not set quiet hours", result)
+            }
+            Command::Calls => {
+                let result = self.calls(request, locale).await;
+                self.settle(locale, "could not list calls", result)
+            }
+            Command::Ics => {
+                let result = self.ics(request, locale).await;
+                self.settle(locale, "could not build the calendar", result)
+            }
             Command::Unknown(name) => {
                 let args = Args::new().data("command", &echo(&name));
                 self.say(
@@ -319,15 +344,25 @@ impl Bot {
                     .await
             }
             Action::Subscribe(call) => {
-                self.subscribe(request, locale, Some(call.to_string()))
-                    .await
+                let result = self
+                    .subscribe(request, locale, Some(call.to_string()))
+                    .await;
+                self.settle(locale, "could not subscribe", result)
             }
             Action::Unsubscribe(call) => {
-                self.unsubscribe(request, locale, Some(call.to_string()))
-                    .await
+                let result = self
+                    .unsubscribe(request, locale, Some(call.to_string()))
+                    .await;
+                self.settle(locale, "could not unsubscribe", result)
             }
-            Action::Snooze(call, after) => self.snooze(request, locale, call, after).await,
-            Action::Applied(call) => self.applied(request, locale, call).await,
+            Action::Snooze(call, after) => {
+                let result = self.snooze(request, locale, call, after).await;
+                self.settle(locale, "could not snooze", result)
+            }
+            Action::Applied(call) => {
+                let result = self.applied(request, locale, call).await;
+                self.settle(locale, "could not stop reminders", result)
+            }
         }
     }
 

@@ -37,6 +37,17 @@ impl Bot {
         )
     }
 
+    /// The answer of a reminders command, or the apology when storage failed (`what` names
+    /// the failure in the log).
+    pub(crate) fn settle(
+        &self,
+        locale: Locale,
+        what: &str,
+        result: Result<Response, StoreError>,
+    ) -> Response {
+        result.unwrap_or_else(|e| self.store_failed(locale, what, &e))
+    }
+
     fn reminders_topic() -> Option<TopicId> {
         "reminders".parse().ok()
     }
@@ -53,18 +64,6 @@ impl Bot {
     }
 
     pub(crate) async fn subscribe(
-        &self,
-        request: &Request,
-        locale: Locale,
-        arg: Option<String>,
-    ) -> Response {
-        match self.try_subscribe(request, locale, arg).await {
-            Ok(r) => r,
-            Err(e) => self.store_failed(locale, "could not subscribe", &e),
-        }
-    }
-
-    async fn try_subscribe(
         &self,
         request: &Request,
         locale: Locale,
@@ -183,113 +182,109 @@ impl Bot {
         request: &Request,
         locale: Locale,
         arg: Option<String>,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let now = self.clock.now();
-            let everything = arg
-                .as_deref()
-                .map(|a| matches!(a.trim().to_lowercase().as_str(), "all" | "kaikki"))
-                .unwrap_or(true);
-            if everything {
-                let removed = self.store.unsubscribe(&request.chat, None).await?;
-                self.outbox.cancel_pending(&request.chat, None, now).await?;
-                let id = if removed == 0 {
-                    "unsubscribe-none"
-                } else {
-                    "unsubscribe-all-done"
-                };
-                let args = Args::new().number("count", removed as f64);
-                return Ok(self.say(locale, topic, self.message(locale, id, &args)));
-            }
-            let raw = arg.unwrap_or_default();
-            let target = match self.target(Some(&raw)).await? {
-                Ok(t) => t,
-                Err(query) => {
-                    let args = Args::new().data("query", &echo(&query));
-                    return Ok(self.say(
-                        locale,
-                        topic,
-                        self.message(locale, "subscribe-unknown", &args),
-                    ));
-                }
-            };
-            let removed = self.store.unsubscribe(&request.chat, Some(&target)).await?;
-            if let Target::Call(id) = &target {
-                self.outbox
-                    .cancel_pending(&request.chat, Some(id), now)
-                    .await?;
-            }
-            let what = self.target_label(locale, &target).await?;
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let now = self.clock.now();
+        let everything = arg
+            .as_deref()
+            .map(|a| matches!(a.trim().to_lowercase().as_str(), "all" | "kaikki"))
+            .unwrap_or(true);
+        if everything {
+            let removed = self.store.unsubscribe(&request.chat, None).await?;
+            self.outbox.cancel_pending(&request.chat, None, now).await?;
             let id = if removed == 0 {
-                "unsubscribe-not-subscribed"
+                "unsubscribe-none"
             } else {
-                "unsubscribe-done"
+                "unsubscribe-all-done"
             };
-            let args = Args::new().markup("what", what);
-            let mut reply = self.message(locale, id, &args);
-            if let (Target::Call(_), 0) = (&target, removed)
-                && self
-                    .store
-                    .subscriptions(&request.chat)
-                    .await?
-                    .iter()
-                    .any(|s| s.target != target)
-            {
-                // Still covered by "all" or a topic: say how to stop this one call.
-                reply
-                    .body
-                    .append(Rich::parse(&self.cat().get(locale, "unsubscribe-covered")));
-            }
-            Ok(self.say(locale, topic, reply))
+            let args = Args::new().number("count", removed as f64);
+            return Ok(self.say(locale, topic, self.message(locale, id, &args)));
         }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not unsubscribe", &e))
+        let raw = arg.unwrap_or_default();
+        let target = match self.target(Some(&raw)).await? {
+            Ok(t) => t,
+            Err(query) => {
+                let args = Args::new().data("query", &echo(&query));
+                return Ok(self.say(
+                    locale,
+                    topic,
+                    self.message(locale, "subscribe-unknown", &args),
+                ));
+            }
+        };
+        let removed = self.store.unsubscribe(&request.chat, Some(&target)).await?;
+        if let Target::Call(id) = &target {
+            self.outbox
+                .cancel_pending(&request.chat, Some(id), now)
+                .await?;
+        }
+        let what = self.target_label(locale, &target).await?;
+        let id = if removed == 0 {
+            "unsubscribe-not-subscribed"
+        } else {
+            "unsubscribe-done"
+        };
+        let args = Args::new().markup("what", what);
+        let mut reply = self.message(locale, id, &args);
+        if let (Target::Call(_), 0) = (&target, removed)
+            && self
+                .store
+                .subscriptions(&request.chat)
+                .await?
+                .iter()
+                .any(|s| s.target != target)
+        {
+            // Still covered by "all" or a topic: say how to stop this one call.
+            reply
+                .body
+                .append(Rich::parse(&self.cat().get(locale, "unsubscribe-covered")));
+        }
+        Ok(self.say(locale, topic, reply))
     }
 
-    pub(crate) async fn subscriptions(&self, request: &Request, locale: Locale) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let subs = self.store.subscriptions(&request.chat).await?;
-            let prefs = self.store.chat_prefs(&request.chat).await?;
-            if subs.is_empty() {
-                let reply = self.message(locale, "subscriptions-none", &Args::new());
-                return Ok(self.say(locale, topic, reply));
-            }
-            let mut text = self.cat().get(locale, "subscriptions-heading");
-            text.push_str("\n\n");
-            let mut buttons = Vec::new();
-            for sub in &subs {
-                text.push_str("- ");
-                text.push_str(&self.target_label(locale, &sub.target).await?);
-                text.push('\n');
-                if let Target::Call(id) = &sub.target {
-                    buttons.push(Button {
-                        label: self.cat().msg(
-                            locale,
-                            "button-unsubscribe",
-                            &Args::new().data("title", &self.call_title(locale, id).await?),
-                        ),
-                        action: Action::Unsubscribe(id.clone()),
-                    });
-                }
-            }
-            let quiet = match prefs.quiet {
-                Some(q) => self.quiet_text(locale, q),
-                None => self.cat().get(locale, "quiet-none"),
-            };
-            let args = Args::new()
-                .markup("leads", self.leads_text(locale, &prefs.leads()))
-                .data("zone", prefs.zone().name())
-                .markup("quiet", quiet);
-            text.push('\n');
-            text.push_str(&self.cat().msg(locale, "subscriptions-settings", &args));
-            let mut body = Rich::parse(&text);
-            body.append(self.next_text(request, locale, &prefs).await?);
-            Ok(self.say(locale, topic, Reply::new(body).with_buttons(buttons)))
+    pub(crate) async fn subscriptions(
+        &self,
+        request: &Request,
+        locale: Locale,
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let subs = self.store.subscriptions(&request.chat).await?;
+        let prefs = self.store.chat_prefs(&request.chat).await?;
+        if subs.is_empty() {
+            let reply = self.message(locale, "subscriptions-none", &Args::new());
+            return Ok(self.say(locale, topic, reply));
         }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not list subscriptions", &e))
+        let mut text = self.cat().get(locale, "subscriptions-heading");
+        text.push_str("\n\n");
+        let mut buttons = Vec::new();
+        for sub in &subs {
+            text.push_str("- ");
+            text.push_str(&self.target_label(locale, &sub.target).await?);
+            text.push('\n');
+            if let Target::Call(id) = &sub.target {
+                buttons.push(Button {
+                    label: self.cat().msg(
+                        locale,
+                        "button-unsubscribe",
+                        &Args::new().data("title", &self.call_title(locale, id).await?),
+                    ),
+                    action: Action::Unsubscribe(id.clone()),
+                });
+            }
+        }
+        let quiet = match prefs.quiet {
+            Some(q) => self.quiet_text(locale, q),
+            None => self.cat().get(locale, "quiet-none"),
+        };
+        let args = Args::new()
+            .markup("leads", self.leads_text(locale, &prefs.leads()))
+            .data("zone", prefs.zone().name())
+            .markup("quiet", quiet);
+        text.push('\n');
+        text.push_str(&self.cat().msg(locale, "subscriptions-settings", &args));
+        let mut body = Rich::parse(&text);
+        body.append(self.next_text(request, locale, &prefs).await?);
+        Ok(self.say(locale, topic, Reply::new(body).with_buttons(buttons)))
     }
 
     async fn call_title(&self, locale: Locale, id: &CallId) -> Result<String, StoreError> {
@@ -304,41 +299,37 @@ impl Bot {
         request: &Request,
         locale: Locale,
         arg: Option<String>,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let chat = &request.chat;
-            let reply = match arg.as_deref().map(str::trim) {
-                None => {
-                    let prefs = self.store.chat_prefs(chat).await?;
-                    let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
-                    self.message(locale, "remind-current", &args)
-                }
-                Some(a) if matches!(a.to_lowercase().as_str(), "default" | "reset" | "oletus") => {
-                    self.store.set_chat_leads(chat, None).await?;
-                    let args = Args::new()
-                        .markup("leads", self.leads_text(locale, &LeadTimes::standard()));
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let chat = &request.chat;
+        let reply = match arg.as_deref().map(str::trim) {
+            None => {
+                let prefs = self.store.chat_prefs(chat).await?;
+                let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
+                self.message(locale, "remind-current", &args)
+            }
+            Some(a) if matches!(a.to_lowercase().as_str(), "default" | "reset" | "oletus") => {
+                self.store.set_chat_leads(chat, None).await?;
+                let args =
+                    Args::new().markup("leads", self.leads_text(locale, &LeadTimes::standard()));
+                self.message(locale, "remind-set", &args)
+            }
+            Some(a) => match LeadTimes::parse(a) {
+                Ok(leads) => {
+                    self.store.set_chat_leads(chat, Some(leads.clone())).await?;
+                    self.remember_locale(request, locale).await?;
+                    let args = Args::new().markup("leads", self.leads_text(locale, &leads));
                     self.message(locale, "remind-set", &args)
                 }
-                Some(a) => match LeadTimes::parse(a) {
-                    Ok(leads) => {
-                        self.store.set_chat_leads(chat, Some(leads.clone())).await?;
-                        self.remember_locale(request, locale).await?;
-                        let args = Args::new().markup("leads", self.leads_text(locale, &leads));
-                        self.message(locale, "remind-set", &args)
-                    }
-                    Err(_) => {
-                        let args = Args::new()
-                            .data("input", &echo(a))
-                            .number("max", LeadTimes::MAX as f64);
-                        self.message(locale, "remind-bad", &args)
-                    }
-                },
-            };
-            Ok(self.say(locale, topic, reply))
-        }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not set lead times", &e))
+                Err(_) => {
+                    let args = Args::new()
+                        .data("input", &echo(a))
+                        .number("max", LeadTimes::MAX as f64);
+                    self.message(locale, "remind-bad", &args)
+                }
+            },
+        };
+        Ok(self.say(locale, topic, reply))
     }
 
     pub(crate) async fn timezone(
@@ -346,46 +337,42 @@ impl Bot {
         request: &Request,
         locale: Locale,
         arg: Option<String>,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let chat = &request.chat;
-            let now = self.clock.now();
-            let reply = match arg.as_deref().map(str::trim) {
-                None => {
-                    let zone = self.store.chat_prefs(chat).await?.zone();
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let chat = &request.chat;
+        let now = self.clock.now();
+        let reply = match arg.as_deref().map(str::trim) {
+            None => {
+                let zone = self.store.chat_prefs(chat).await?.zone();
+                let args = Args::new()
+                    .data("zone", zone.name())
+                    .markup("now", self.datetime_in(locale, zone, now));
+                self.message(locale, "timezone-current", &args)
+            }
+            Some(a) => match Zone::parse(a) {
+                Ok(zone) => {
+                    self.store.set_chat_zone(chat, Some(zone)).await?;
+                    self.remember_locale(request, locale).await?;
                     let args = Args::new()
                         .data("zone", zone.name())
                         .markup("now", self.datetime_in(locale, zone, now));
-                    self.message(locale, "timezone-current", &args)
+                    self.message(locale, "timezone-set", &args)
                 }
-                Some(a) => match Zone::parse(a) {
-                    Ok(zone) => {
-                        self.store.set_chat_zone(chat, Some(zone)).await?;
-                        self.remember_locale(request, locale).await?;
-                        let args = Args::new()
-                            .data("zone", zone.name())
-                            .markup("now", self.datetime_in(locale, zone, now));
-                        self.message(locale, "timezone-set", &args)
-                    }
-                    Err(unknown) if unknown.suggestions.is_empty() => {
-                        let args = Args::new().data("zone", &echo(&unknown.query));
-                        self.message(locale, "timezone-unknown", &args)
-                    }
-                    Err(unknown) => {
-                        let names: Vec<String> =
-                            unknown.suggestions.iter().map(|s| escape(s)).collect();
-                        let args = Args::new()
-                            .data("zone", &echo(&unknown.query))
-                            .markup("suggestions", self.join_list(locale, &names));
-                        self.message(locale, "timezone-unknown-suggest", &args)
-                    }
-                },
-            };
-            Ok(self.say(locale, topic, reply))
-        }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not set the time zone", &e))
+                Err(unknown) if unknown.suggestions.is_empty() => {
+                    let args = Args::new().data("zone", &echo(&unknown.query));
+                    self.message(locale, "timezone-unknown", &args)
+                }
+                Err(unknown) => {
+                    let names: Vec<String> =
+                        unknown.suggestions.iter().map(|s| escape(s)).collect();
+                    let args = Args::new()
+                        .data("zone", &echo(&unknown.query))
+                        .markup("suggestions", self.join_list(locale, &names));
+                    self.message(locale, "timezone-unknown-suggest", &args)
+                }
+            },
+        };
+        Ok(self.say(locale, topic, reply))
     }
 
     pub(crate) async fn quiet(
@@ -393,108 +380,104 @@ impl Bot {
         request: &Request,
         locale: Locale,
         arg: Option<String>,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let chat = &request.chat;
-            let reply = match arg.as_deref().map(str::trim) {
-                None => match self.store.chat_prefs(chat).await?.quiet {
-                    Some(q) => {
-                        let args = Args::new().markup("quiet", self.quiet_text(locale, q));
-                        self.message(locale, "quiet-current", &args)
-                    }
-                    None => self.message(locale, "quiet-current-none", &Args::new()),
-                },
-                Some(a) if matches!(a.to_lowercase().as_str(), "off" | "pois" | "none") => {
-                    self.store.set_chat_quiet(chat, None).await?;
-                    self.message(locale, "quiet-off", &Args::new())
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let chat = &request.chat;
+        let reply = match arg.as_deref().map(str::trim) {
+            None => match self.store.chat_prefs(chat).await?.quiet {
+                Some(q) => {
+                    let args = Args::new().markup("quiet", self.quiet_text(locale, q));
+                    self.message(locale, "quiet-current", &args)
                 }
-                Some(a) => match QuietHours::parse(a) {
-                    Ok(q) => {
-                        self.store.set_chat_quiet(chat, Some(q)).await?;
-                        self.remember_locale(request, locale).await?;
-                        let zone = self.store.chat_prefs(chat).await?.zone();
-                        let args = Args::new()
-                            .markup("quiet", self.quiet_text(locale, q))
-                            .data("zone", zone.name());
-                        self.message(locale, "quiet-set", &args)
-                    }
-                    Err(_) => {
-                        let args = Args::new().data("input", &echo(a));
-                        self.message(locale, "quiet-bad", &args)
-                    }
-                },
-            };
-            Ok(self.say(locale, topic, reply))
-        }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not set quiet hours", &e))
+                None => self.message(locale, "quiet-current-none", &Args::new()),
+            },
+            Some(a) if matches!(a.to_lowercase().as_str(), "off" | "pois" | "none") => {
+                self.store.set_chat_quiet(chat, None).await?;
+                self.message(locale, "quiet-off", &Args::new())
+            }
+            Some(a) => match QuietHours::parse(a) {
+                Ok(q) => {
+                    self.store.set_chat_quiet(chat, Some(q)).await?;
+                    self.remember_locale(request, locale).await?;
+                    let zone = self.store.chat_prefs(chat).await?.zone();
+                    let args = Args::new()
+                        .markup("quiet", self.quiet_text(locale, q))
+                        .data("zone", zone.name());
+                    self.message(locale, "quiet-set", &args)
+                }
+                Err(_) => {
+                    let args = Args::new().data("input", &echo(a));
+                    self.message(locale, "quiet-bad", &args)
+                }
+            },
+        };
+        Ok(self.say(locale, topic, reply))
     }
 
-    pub(crate) async fn calls(&self, request: &Request, locale: Locale) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = "events".parse().ok();
-            let now = self.clock.now();
-            let zone = self.store.chat_prefs(&request.chat).await?.zone();
-            let all = self.store.calls().await?;
-            let open: Vec<&Call> = all.iter().filter(|c| c.is_open(now)).collect();
-            if open.is_empty() {
-                let reply = match all
-                    .iter()
-                    .filter(|c| !c.is_open(now))
-                    .max_by_key(|c| c.deadline)
-                {
-                    Some(last) => {
-                        let id = match last.kind {
-                            CallKind::Call => "calls-none-last-call",
-                            CallKind::Event => "calls-none-last-event",
-                        };
-                        let args = Args::new()
-                            .data("title", last.title(locale))
-                            .markup("date", self.date_in(locale, last.zone, last.deadline));
-                        self.message(locale, id, &args)
-                    }
-                    None => self.message(locale, "calls-none", &Args::new()),
-                };
-                return Ok(self.say(locale, topic, reply));
-            }
-            let mut text = self.cat().msg(
-                locale,
-                "calls-heading",
-                &Args::new().data("zone", zone.name()),
-            );
-            text.push_str("\n\n");
-            let mut buttons = Vec::new();
-            for call in open.iter().take(MAX_LISTED) {
-                text.push_str("- ");
-                text.push_str(&self.call_line(locale, zone, call, now));
-                text.push('\n');
-                buttons.push(Button {
-                    label: self.cat().msg(
-                        locale,
-                        "button-subscribe",
-                        &Args::new().data("title", &shorten(call.title(locale), 40)),
-                    ),
-                    action: Action::Subscribe(call.id.clone()),
-                });
-            }
-            if open.len() > MAX_LISTED {
-                let args = Args::new().number("count", (open.len() - MAX_LISTED) as f64);
-                text.push('\n');
-                text.push_str(&self.cat().msg(locale, "calls-more", &args));
-            }
-            let prefs = self.store.chat_prefs(&request.chat).await?;
-            text.push('\n');
-            let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
-            text.push_str(&self.cat().msg(locale, "calls-footer", &args));
-            Ok(self.say(
-                locale,
-                topic,
-                Reply::new(Rich::parse(&text)).with_buttons(buttons),
-            ))
+    pub(crate) async fn calls(
+        &self,
+        request: &Request,
+        locale: Locale,
+    ) -> Result<Response, StoreError> {
+        let topic = "events".parse().ok();
+        let now = self.clock.now();
+        let zone = self.store.chat_prefs(&request.chat).await?.zone();
+        let all = self.store.calls().await?;
+        let open: Vec<&Call> = all.iter().filter(|c| c.is_open(now)).collect();
+        if open.is_empty() {
+            let reply = match all
+                .iter()
+                .filter(|c| !c.is_open(now))
+                .max_by_key(|c| c.deadline)
+            {
+                Some(last) => {
+                    let id = match last.kind {
+                        CallKind::Call => "calls-none-last-call",
+                        CallKind::Event => "calls-none-last-event",
+                    };
+                    let args = Args::new()
+                        .data("title", last.title(locale))
+                        .markup("date", self.date_in(locale, last.zone, last.deadline));
+                    self.message(locale, id, &args)
+                }
+                None => self.message(locale, "calls-none", &Args::new()),
+            };
+            return Ok(self.say(locale, topic, reply));
         }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not list calls", &e))
+        let mut text = self.cat().msg(
+            locale,
+            "calls-heading",
+            &Args::new().data("zone", zone.name()),
+        );
+        text.push_str("\n\n");
+        let mut buttons = Vec::new();
+        for call in open.iter().take(MAX_LISTED) {
+            text.push_str("- ");
+            text.push_str(&self.call_line(locale, zone, call, now));
+            text.push('\n');
+            buttons.push(Button {
+                label: self.cat().msg(
+                    locale,
+                    "button-subscribe",
+                    &Args::new().data("title", &shorten(call.title(locale), 40)),
+                ),
+                action: Action::Subscribe(call.id.clone()),
+            });
+        }
+        if open.len() > MAX_LISTED {
+            let args = Args::new().number("count", (open.len() - MAX_LISTED) as f64);
+            text.push('\n');
+            text.push_str(&self.cat().msg(locale, "calls-more", &args));
+        }
+        let prefs = self.store.chat_prefs(&request.chat).await?;
+        text.push('\n');
+        let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
+        text.push_str(&self.cat().msg(locale, "calls-footer", &args));
+        Ok(self.say(
+            locale,
+            topic,
+            Reply::new(Rich::parse(&text)).with_buttons(buttons),
+        ))
     }
 
     /// One call in a list: title, when, how long is left, where, and its id for commands.
@@ -516,42 +499,42 @@ impl Bot {
         self.cat().msg(locale, id, &args)
     }
 
-    pub(crate) async fn ics(&self, request: &Request, locale: Locale) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let now = self.clock.now();
-            let subs = self.store.subscriptions(&request.chat).await?;
-            let dismissed = self.store.dismissed(&request.chat).await?;
-            let prefs = self.store.chat_prefs(&request.chat).await?;
-            let calls: Vec<Call> = self
-                .store
-                .calls_after(now)
-                .await?
-                .into_iter()
-                .filter(|c| !dismissed.contains(&c.id))
-                .filter(|c| subs.iter().any(|s| s.target.covers(c)))
-                .collect();
-            if calls.is_empty() {
-                let id = if subs.is_empty() {
-                    "ics-no-subscriptions"
-                } else {
-                    "ics-nothing-open"
-                };
-                return Ok(self.say(locale, topic, self.message(locale, id, &Args::new())));
-            }
-            let leads: Vec<LeadTime> = prefs.leads().iter().collect();
-            let body = crate::ics::write(&calls, now, &leads);
-            let args = Args::new().number("count", calls.len() as f64);
-            let mut reply = self.message(locale, "ics-ready", &args);
-            reply.attachment = Some(Attachment {
-                file_name: "ecabot-deadlines.ics".into(),
-                media_type: "text/calendar; charset=utf-8".into(),
-                bytes: body.into_bytes(),
-            });
-            Ok(self.say(locale, topic, reply))
+    pub(crate) async fn ics(
+        &self,
+        request: &Request,
+        locale: Locale,
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let now = self.clock.now();
+        let subs = self.store.subscriptions(&request.chat).await?;
+        let dismissed = self.store.dismissed(&request.chat).await?;
+        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let calls: Vec<Call> = self
+            .store
+            .calls_after(now)
+            .await?
+            .into_iter()
+            .filter(|c| !dismissed.contains(&c.id))
+            .filter(|c| subs.iter().any(|s| s.target.covers(c)))
+            .collect();
+        if calls.is_empty() {
+            let id = if subs.is_empty() {
+                "ics-no-subscriptions"
+            } else {
+                "ics-nothing-open"
+            };
+            return Ok(self.say(locale, topic, self.message(locale, id, &Args::new())));
         }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not build the calendar", &e))
+        let leads: Vec<LeadTime> = prefs.leads().iter().collect();
+        let body = crate::ics::write(&calls, now, &leads);
+        let args = Args::new().number("count", calls.len() as f64);
+        let mut reply = self.message(locale, "ics-ready", &args);
+        reply.attachment = Some(Attachment {
+            file_name: "ecabot-deadlines.ics".into(),
+            media_type: "text/calendar; charset=utf-8".into(),
+            bytes: body.into_bytes(),
+        });
+        Ok(self.say(locale, topic, reply))
     }
 
     pub(crate) async fn snooze(
@@ -560,53 +543,49 @@ impl Bot {
         locale: Locale,
         call: CallId,
         after: LeadTime,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let now = self.clock.now();
-            let Some(call) = self.store.call(&call).await? else {
-                return Ok(self.say(
-                    locale,
-                    topic,
-                    self.message(locale, "call-gone", &Args::new()),
-                ));
-            };
-            let prefs = self.store.chat_prefs(&request.chat).await?;
-            let at = now + after.duration();
-            if at >= call.deadline {
-                let args = Args::new().data("title", call.title(locale));
-                return Ok(self.say(
-                    locale,
-                    topic,
-                    self.message(locale, "snooze-too-late", &args),
-                ));
-            }
-            let at = schedule::release(&prefs, at, call.deadline);
-            let entry = NewEntry {
-                key: format!(
-                    "snoozed:{}:{}:{}:{}",
-                    request.chat,
-                    call.id,
-                    call.version,
-                    at.timestamp()
-                ),
-                chat: request.chat.clone(),
-                notice: Notice::Snoozed {
-                    call: call.id.clone(),
-                    version: call.version,
-                },
-                not_before: at,
-                expires: Some(call.deadline),
-                state: EntryState::Pending,
-            };
-            self.outbox.enqueue(&[entry]).await?;
-            let args = Args::new()
-                .data("title", call.title(locale))
-                .markup("at", self.datetime_in(locale, prefs.zone(), at));
-            Ok(self.say(locale, topic, self.message(locale, "snooze-done", &args)))
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let now = self.clock.now();
+        let Some(call) = self.store.call(&call).await? else {
+            return Ok(self.say(
+                locale,
+                topic,
+                self.message(locale, "call-gone", &Args::new()),
+            ));
+        };
+        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let at = now + after.duration();
+        if at >= call.deadline {
+            let args = Args::new().data("title", call.title(locale));
+            return Ok(self.say(
+                locale,
+                topic,
+                self.message(locale, "snooze-too-late", &args),
+            ));
         }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not snooze", &e))
+        let at = schedule::release(&prefs, at, call.deadline);
+        let entry = NewEntry {
+            key: format!(
+                "snoozed:{}:{}:{}:{}",
+                request.chat,
+                call.id,
+                call.version,
+                at.timestamp()
+            ),
+            chat: request.chat.clone(),
+            notice: Notice::Snoozed {
+                call: call.id.clone(),
+                version: call.version,
+            },
+            not_before: at,
+            expires: Some(call.deadline),
+            state: EntryState::Pending,
+        };
+        self.outbox.enqueue(&[entry]).await?;
+        let args = Args::new()
+            .data("title", call.title(locale))
+            .markup("at", self.datetime_in(locale, prefs.zone(), at));
+        Ok(self.say(locale, topic, self.message(locale, "snooze-done", &args)))
     }
 
     pub(crate) async fn applied(
@@ -614,32 +593,28 @@ impl Bot {
         request: &Request,
         locale: Locale,
         call: CallId,
-    ) -> Response {
-        let result: Result<Response, StoreError> = async {
-            let topic = Self::reminders_topic();
-            let now = self.clock.now();
-            let Some(call) = self.store.call(&call).await? else {
-                return Ok(self.say(
-                    locale,
-                    topic,
-                    self.message(locale, "call-gone", &Args::new()),
-                ));
-            };
-            self.store.dismiss(&request.chat, &call.id, now).await?;
-            self.outbox
-                .cancel_pending(&request.chat, Some(&call.id), now)
-                .await?;
-            let id = match call.kind {
-                CallKind::Call => "applied-done",
-                CallKind::Event => "applied-done-event",
-            };
-            let args = Args::new()
-                .data("title", call.title(locale))
-                .data("id", call.id.as_str());
-            Ok(self.say(locale, topic, self.message(locale, id, &args)))
-        }
-        .await;
-        result.unwrap_or_else(|e| self.store_failed(locale, "could not stop reminders", &e))
+    ) -> Result<Response, StoreError> {
+        let topic = Self::reminders_topic();
+        let now = self.clock.now();
+        let Some(call) = self.store.call(&call).await? else {
+            return Ok(self.say(
+                locale,
+                topic,
+                self.message(locale, "call-gone", &Args::new()),
+            ));
+        };
+        self.store.dismiss(&request.chat, &call.id, now).await?;
+        self.outbox
+            .cancel_pending(&request.chat, Some(&call.id), now)
+            .await?;
+        let id = match call.kind {
+            CallKind::Call => "applied-done",
+            CallKind::Event => "applied-done-event",
+        };
+        let args = Args::new()
+            .data("title", call.title(locale))
+            .data("id", call.id.as_str());
+        Ok(self.say(locale, topic, self.message(locale, id, &args)))
     }
 
     /// Writes a planned notice for its chat as of `now`, or says why it should not be sent.
