@@ -563,3 +563,30 @@ async fn an_imported_calendar_is_listed_in_the_chats_zone_and_exported_back() {
         assert!(text.contains("TRIGGER:-PT4320M\r\n"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn unsubscribing_from_a_call_followed_through_all_says_how_to_stop_it() {
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(&call("cov", "Europe/Brussels", "2027-03-15T17:00"))
+            .await;
+        let covered = chat("covered");
+        app.say(&covered, "/subscribe").await;
+        let r = app.say(&covered, "/unsubscribe cov").await.plain_text();
+        assert!(
+            r.contains("This chat does not follow Test call cov on its own.")
+                && r.contains("It still gets reminders of it through another subscription"),
+            "{}: {r}",
+            app.db
+        );
+        // A topic subscription that does not cover the call: no such hint.
+        let other = chat("other-topic");
+        app.say(&other, "/subscribe events").await;
+        let r = app.say(&other, "/unsubscribe cov").await.plain_text();
+        assert!(
+            r.contains("does not follow Test call cov") && !r.contains("still gets reminders"),
+            "{}: {r}",
+            app.db
+        );
+    }
+}

@@ -139,10 +139,7 @@ impl Bot {
         Ok(match target {
             Target::All => cat.get(locale, "target-all"),
             Target::Call(id) => {
-                let title = match self.store.call(id).await? {
-                    Some(call) => call.title(locale).to_owned(),
-                    None => id.to_string(),
-                };
+                let title = self.call_title(locale, id).await?;
                 cat.msg(locale, "target-call", &Args::new().data("title", &title))
             }
             Target::Topic(t) => cat.msg(
@@ -226,15 +223,16 @@ impl Bot {
         };
         let args = Args::new().markup("what", what);
         let mut reply = self.message(locale, id, &args);
-        if let (Target::Call(_), 0) = (&target, removed)
+        if let (Target::Call(id), 0) = (&target, removed)
+            && let Some(call) = self.store.call(id).await?
             && self
                 .store
                 .subscriptions(&request.chat)
                 .await?
                 .iter()
-                .any(|s| s.target != target)
+                .any(|s| s.target.covers(&call))
         {
-            // Still covered by "all" or a topic: say how to stop this one call.
+            // Still covered by "all" or its topic: say how to stop this one call.
             reply
                 .body
                 .append(Rich::parse(&self.cat().get(locale, "unsubscribe-covered")));
