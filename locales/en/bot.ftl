@@ -63,3 +63,23 @@ members-none-in-country = The alliance has no national member association { $cou
 members-unknown-country = I don't recognise "{ $query }" as a country. Members are listed for: { $countries }.
 
 join-country-member = { $country_in }, your way in is { $associations }.
+
+slow-down = You are writing faster than I can read. I'll take a short break from this conversation and answer again in a minute.
+
+admins-only = In a group, only its administrators can change its subscriptions, language, time zone and quiet hours. Everyone can still ask me questions.
+
+admins-unknown = I could not check whether you are an administrator of this group, so I changed nothing. Please try again in a moment.
+
+## The command menu shown next to the input field (one line each, at most 256 characters).
+menu-start = Welcome and the topic menu
+menu-help = What I can do and how to ask
+menu-topics = Everything I can tell you about
+menu-calls = Open calls and upcoming events
+menu-subscribe = Get reminders of deadlines
+menu-subscriptions = What this chat is reminded of
+menu-unsubscribe = Stop reminders
+menu-remind = When reminders come, e.g. 7d 1d 1h
+menu-timezone = Set this chat's time zone
+menu-quiet = Hours without reminders, e.g. 22:00-07:00
+menu-ics = This chat's deadlines as a calendar file
+menu-language = Show or change my language

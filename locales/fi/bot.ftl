@@ -63,3 +63,23 @@ members-none-in-country = { $country_in } ei ole allianssin kansallista jäsenj�
 members-unknown-country = En tunnista maata ”{ $query }”. Jäseniä on näissä maissa: { $countries }.
 
 join-country-member = { $country_in } reittisi allianssiin on { $associations }.
+
+slow-down = Kirjoitat nopeammin kuin ehdin lukea. Pidän tästä keskustelusta pienen tauon ja vastaan taas minuutin päästä.
+
+admins-only = Ryhmässä vain sen ylläpitäjät voivat muuttaa tilauksia, kieltä, aikavyöhykettä ja hiljaisia tunteja. Kysyä voivat kaikki.
+
+admins-unknown = En pystynyt tarkistamaan, oletko tämän ryhmän ylläpitäjä, joten en muuttanut mitään. Yritä hetken päästä uudelleen.
+
+## Syöttökentän vieressä näkyvä komentovalikko (kukin yksi rivi, enintään 256 merkkiä).
+menu-start = Tervetuloa ja aihevalikko
+menu-help = Mitä osaan ja miten kysyä
+menu-topics = Kaikki aiheet, joista voin kertoa
+menu-calls = Avoimet haut ja tulevat tapahtumat
+menu-subscribe = Muistutukset määräajoista
+menu-subscriptions = Mistä tämä keskustelu saa muistutuksia
+menu-unsubscribe = Lopeta muistutukset
+menu-remind = Milloin muistutukset tulevat, esim. 7d 1d 1h
+menu-timezone = Aseta tämän keskustelun aikavyöhyke
+menu-quiet = Tunnit ilman muistutuksia, esim. 22:00-07:00
+menu-ics = Tämän keskustelun määräajat kalenteritiedostona
+menu-language = Näytä tai vaihda kieltä

@@ -1,5 +1,8 @@
 //! Shared harness for ecabot's integration and end-to-end suites.
 
+pub mod fake_telegram;
+pub mod telegram;
+
 use std::{
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -7,8 +10,8 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{
-    Action, Bot, ChatRef, Clock, Courier, ImportReport, Input, Knowledge, Locale, ManualClock,
-    Request, Response, Scheduler, SendError, Sender, Store, SystemClock,
+    Action, Bot, ChatRef, Clock, Courier, ImportReport, Knowledge, Locale, ManualClock, Request,
+    Response, Scheduler, SendError, Sender, Store, SystemClock,
 };
 use ecabot_store::SqlStore;
 
@@ -189,12 +192,7 @@ impl TestApp {
     /// Presses a button.
     pub async fn press(&self, chat: &ChatRef, action: Action) -> Response {
         self.bot
-            .handle(Request {
-                chat: chat.clone(),
-                locale_hint: Some("en".into()),
-                bot_name: None,
-                input: Input::Action(action),
-            })
+            .handle(Request::action(chat.clone(), action).with_hint(Some("en".into())))
             .await
     }
 

@@ -600,3 +600,71 @@ async fn concurrent_claimers_never_share_an_entry() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_moved_chat_takes_its_settings_subscriptions_and_pending_entries_along() {
+    use ecabot_core::{Store, Target, Zone};
+    for db in test_databases().await {
+        let store = SqlStore::open(&db.url).await.unwrap();
+        let (old, new) = (chat("tg:-4001"), chat("tg:-1009000000001"));
+        let fi = ecabot_core::Locale::parse("fi").unwrap();
+        store.set_chat_locale(&old, Some(fi)).await.unwrap();
+        store
+            .set_chat_zone(&old, Some(Zone::parse("Europe/Helsinki").unwrap()))
+            .await
+            .unwrap();
+        store.subscribe(&old, &Target::All, t0()).await.unwrap();
+        store.dismiss(&old, &call("cba"), t0()).await.unwrap();
+        // The new chat already said something and chose its own zone.
+        store
+            .set_chat_zone(&new, Some(Zone::parse("Europe/Warsaw").unwrap()))
+            .await
+            .unwrap();
+        store
+            .enqueue(&[
+                reminder("pending", "tg:-4001", "cba", mins(10)),
+                reminder("done", "tg:-4001", "cba", mins(0)),
+            ])
+            .await
+            .unwrap();
+        let claimed = store
+            .claim(&["tg"], mins(0), mins(2), 10, "w")
+            .await
+            .unwrap();
+        assert_eq!(keys(&claimed), ["done"], "{db}");
+        store
+            .finish(claimed[0].id, "w", &Finish::Sent, mins(0))
+            .await
+            .unwrap();
+
+        store.move_chat(&old, &new).await.unwrap();
+        let prefs = store.chat_prefs(&new).await.unwrap();
+        assert_eq!(prefs.locale, Some(fi), "{db}");
+        assert_eq!(
+            prefs.zone().name(),
+            "Europe/Warsaw",
+            "its own choice stays: {db}"
+        );
+        assert_eq!(store.subscriptions(&new).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.dismissed(&new).await.unwrap(), [call("cba")], "{db}");
+        assert!(store.subscriptions(&old).await.unwrap().is_empty(), "{db}");
+        assert_eq!(
+            store.chat_prefs(&old).await.unwrap(),
+            Default::default(),
+            "{db}"
+        );
+        assert_eq!(
+            keys(&store.entries(Some(&new)).await.unwrap()),
+            ["pending"],
+            "{db}"
+        );
+        assert_eq!(
+            keys(&store.entries(Some(&old)).await.unwrap()),
+            ["done"],
+            "history stays where it happened: {db}"
+        );
+        // Moving again (both migration messages arrive) changes nothing.
+        store.move_chat(&old, &new).await.unwrap();
+        assert_eq!(store.subscriptions(&new).await.unwrap().len(), 1, "{db}");
+    }
+}

@@ -7,8 +7,12 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::{
     Action, Args, Button, Catalog, ChatRef, Clock, Command, CountryCode, Locale, Matcher, Members,
-    Outbox, Parsed, Reply, Response, Rich, Store, TopicId, i18n::CatalogError,
-    knowledge::KnowledgeError, negotiate, nlu::NluError,
+    Outbox, Parsed, Reply, Response, Rich, Store, StoreError, TopicId,
+    flood::{FloodGuard, FloodRule, Verdict},
+    i18n::CatalogError,
+    knowledge::KnowledgeError,
+    negotiate,
+    nlu::NluError,
 };
 
 /// Longest input read as a question, in characters (Telegram's own message limit).
@@ -63,6 +67,29 @@ fn all_two_letter_codes() -> impl Iterator<Item = CountryCode> {
     })
 }
 
+/// The commands of every platform's menu, in menu order. Their names are a public contract.
+const MENU_COMMANDS: [&str; 12] = [
+    "start",
+    "help",
+    "topics",
+    "calls",
+    "subscribe",
+    "subscriptions",
+    "unsubscribe",
+    "remind",
+    "timezone",
+    "quiet",
+    "ics",
+    "language",
+];
+
+/// One command of a platform's command menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub command: String,
+    pub description: String,
+}
+
 /// What arrived from a chat.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -72,7 +99,25 @@ pub struct Request {
     pub locale_hint: Option<String>,
     /// The bot's own name where commands are addressed (`/help@ecabot`).
     pub bot_name: Option<String>,
+    /// Who wrote, on platforms where many people share a chat or anyone can write: flood
+    /// control counts per sender. `None` (the terminal) is never throttled.
+    pub sender: Option<String>,
+    /// What the writer may change in this chat; the front end finds out (group admins).
+    pub rights: Rights,
     pub input: Input,
+}
+
+/// What the person writing may do in the chat they write in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rights {
+    /// Their own chat, or an administrator of the group: may change its settings.
+    #[default]
+    Manage,
+    /// A member of a group: may ask, not change the group's subscriptions or settings.
+    Ask,
+    /// The platform could not tell (it failed to answer): treated as [`Rights::Ask`], with an
+    /// apology instead of a refusal.
+    Unverified,
 }
 
 #[derive(Debug, Clone)]
@@ -84,17 +129,56 @@ pub enum Input {
 
 impl Request {
     pub fn text(chat: ChatRef, text: impl Into<String>) -> Request {
+        Request::new(chat, Input::Text(text.into()))
+    }
+
+    /// A button press.
+    pub fn action(chat: ChatRef, action: Action) -> Request {
+        Request::new(chat, Input::Action(action))
+    }
+
+    fn new(chat: ChatRef, input: Input) -> Request {
         Request {
             chat,
             locale_hint: None,
             bot_name: None,
-            input: Input::Text(text.into()),
+            sender: None,
+            rights: Rights::Manage,
+            input,
         }
     }
 
     pub fn with_hint(mut self, hint: Option<String>) -> Request {
         self.locale_hint = hint;
         self
+    }
+
+    /// Commands may be addressed to this bot as `/help@name`.
+    pub fn addressed_as(mut self, bot_name: Option<String>) -> Request {
+        self.bot_name = bot_name;
+        self
+    }
+
+    pub fn from_sender(mut self, sender: impl Into<String>) -> Request {
+        self.sender = Some(sender.into());
+        self
+    }
+
+    pub fn with_rights(mut self, rights: Rights) -> Request {
+        self.rights = rights;
+        self
+    }
+
+    /// Whether answering would change the chat's subscriptions or settings, so that a front
+    /// end asks the platform about the writer's rights only when it matters.
+    pub fn changes_settings(&self) -> bool {
+        match &self.input {
+            Input::Action(action) => action.changes_settings(),
+            Input::Text(text) => match Command::parse(&clean(text), self.bot_name.as_deref()) {
+                Parsed::Command(command) => command.changes_settings(),
+                Parsed::ForAnotherBot | Parsed::NotACommand => false,
+            },
+        }
     }
 }
 
@@ -105,6 +189,7 @@ pub struct Bot {
     pub(crate) outbox: Arc<dyn Outbox>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) default_locale: Locale,
+    flood: std::sync::Mutex<FloodGuard>,
 }
 
 impl Bot {
@@ -121,7 +206,14 @@ impl Bot {
             outbox,
             clock,
             default_locale,
+            flood: std::sync::Mutex::new(FloodGuard::default()),
         }
+    }
+
+    /// Replaces the flood rule (tests, operators with unusual traffic).
+    pub fn with_flood_rule(mut self, rule: FloodRule) -> Bot {
+        self.flood = std::sync::Mutex::new(FloodGuard::new(rule));
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -134,6 +226,11 @@ impl Bot {
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
+    }
+
+    /// The language of chats that chose none and whose platform gives no hint.
+    pub fn default_locale(&self) -> Locale {
+        self.default_locale
     }
 
     pub fn knowledge(&self) -> &Knowledge {
@@ -167,9 +264,46 @@ impl Bot {
 
     /// Answers one request. Never fails: storage trouble is logged and told to the user.
     pub async fn handle(&self, request: Request) -> Response {
+        let verdict = match &request.sender {
+            Some(sender) => self
+                .flood
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .check(&format!("{}/{sender}", request.chat), self.clock.now()),
+            None => Verdict::Answer,
+        };
+        if verdict == Verdict::Ignore {
+            return Response {
+                locale: self.default_locale,
+                topic: None,
+                replies: Vec::new(),
+            };
+        }
         let locale = self
             .locale_for(&request.chat, request.locale_hint.as_deref())
             .await;
+        if verdict == Verdict::SlowDown {
+            tracing::info!(chat = %request.chat, "flooding; muted for a while");
+            return self.say(
+                locale,
+                None,
+                Reply::new(Rich::parse(&self.cat().get(locale, "slow-down"))),
+            );
+        }
+        let refusal = match request.rights {
+            Rights::Manage => None,
+            Rights::Ask => Some("admins-only"),
+            Rights::Unverified => Some("admins-unknown"),
+        };
+        if let Some(id) = refusal
+            && request.changes_settings()
+        {
+            return self.say(
+                locale,
+                None,
+                Reply::new(Rich::parse(&self.cat().get(locale, id))),
+            );
+        }
         match &request.input {
             Input::Action(action) => self.act(&request, locale, action.clone()).await,
             Input::Text(text) => self.text(&request, locale, text).await,
@@ -583,6 +717,44 @@ impl Bot {
             None,
             Reply::new(body).with_buttons(self.topic_buttons(locale)),
         )
+    }
+
+    /// The command menu a platform shows next to the input field, in `locale`: the commands
+    /// first, then one per topic (`cluster_organisations`: menus allow no hyphens; the parser
+    /// reads both spellings).
+    pub fn command_menu(&self, locale: Locale) -> Vec<MenuEntry> {
+        let cat = self.cat();
+        let commands = MENU_COMMANDS.iter().map(|name| MenuEntry {
+            command: (*name).to_owned(),
+            description: cat.get(locale, &format!("menu-{name}")),
+        });
+        let topics = TopicId::all().map(|topic| MenuEntry {
+            command: topic.as_str().replace('-', "_"),
+            description: cat
+                .attr(locale, &topic.title_id(), "description")
+                .unwrap_or_else(|| cat.get(locale, &topic.title_id())),
+        });
+        commands.chain(topics).collect()
+    }
+
+    /// A group became another chat (Telegram upgrades groups to supergroups): its settings,
+    /// subscriptions and pending reminders move along.
+    pub async fn chat_moved(&self, from: &ChatRef, to: &ChatRef) -> Result<(), StoreError> {
+        self.store.move_chat(from, to).await?;
+        tracing::info!(%from, %to, "chat moved");
+        Ok(())
+    }
+
+    /// The platform says the chat is gone for us (bot blocked or removed): nothing more is
+    /// sent to it until it writes again.
+    pub async fn chat_gone(&self, chat: &ChatRef) -> Result<(), StoreError> {
+        self.store.set_chat_active(chat, false).await?;
+        let cancelled = self
+            .outbox
+            .cancel_pending(chat, None, self.clock.now())
+            .await?;
+        tracing::info!(%chat, cancelled, "chat gone; its reminders stop");
+        Ok(())
     }
 
     pub(crate) fn say(&self, locale: Locale, topic: Option<TopicId>, reply: Reply) -> Response {

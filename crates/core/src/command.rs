@@ -31,6 +31,28 @@ pub enum Command {
     Unknown(String),
 }
 
+impl Command {
+    /// Whether the command changes the chat's subscriptions or settings (and so, in a group,
+    /// needs an administrator). Showing a setting changes nothing.
+    pub fn changes_settings(&self) -> bool {
+        match self {
+            Command::Start(payload) => payload.as_deref().is_some_and(|p| p.starts_with("sub-")),
+            Command::Subscribe(_) | Command::Unsubscribe(_) => true,
+            Command::Language(arg)
+            | Command::Remind(arg)
+            | Command::Timezone(arg)
+            | Command::Quiet(arg) => arg.is_some(),
+            Command::Help
+            | Command::Topics
+            | Command::Topic(..)
+            | Command::Subscriptions
+            | Command::Calls
+            | Command::Ics
+            | Command::Unknown(_) => false,
+        }
+    }
+}
+
 /// What a line of input is, as far as commands go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {

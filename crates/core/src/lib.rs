@@ -9,6 +9,7 @@ mod bot;
 mod calls;
 mod command;
 mod deadlines;
+mod flood;
 mod i18n;
 pub mod ics;
 pub mod import;
@@ -17,11 +18,12 @@ mod locale;
 pub mod markup;
 mod nlu;
 pub mod outbox;
+pub mod pace;
 pub mod ports;
 mod reply;
 pub mod schedule;
 
-pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, Request};
+pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, MenuEntry, Request, Rights};
 pub use calls::{
     BadCallId, BadCallKind, BadLeadTime, BadQuietHours, BadTarget, Call, CallDraft, CallId,
     CallKind, LeadTime, LeadTimes, MAX_CALL_ID, QuietHours, Subscription, Target, Texts,
@@ -29,6 +31,7 @@ pub use calls::{
 };
 pub use command::{Command, Parsed};
 pub use deadlines::Stale;
+pub use flood::{FloodRule, Verdict};
 pub use i18n::{Args, Catalog, CatalogError};
 pub use knowledge::{CountryCode, KnowledgeError, Members, TOPIC_IDS, TopicId, UnknownTopic};
 pub use locale::{Locale, LocaleError, negotiate};

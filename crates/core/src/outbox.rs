@@ -255,6 +255,14 @@ pub enum SendError {
     /// Never worth retrying: the user blocked the bot, the chat is gone.
     #[error("permanent failure: {reason}")]
     Permanent { reason: String },
+    /// The platform refused this message (malformed, too big) but the chat is fine: the entry
+    /// fails, the chat keeps its reminders.
+    #[error("refused: {reason}")]
+    Refused { reason: String },
+    /// The chat now lives under another id (a group upgraded to a supergroup): move it and
+    /// send there.
+    #[error("the chat moved to {to}")]
+    Moved { to: ChatRef },
 }
 
 /// A front end's way of sending a message on its own initiative. Adapters implement it.
@@ -270,6 +278,8 @@ enum Undelivered {
     Expired,
     #[error("no sender for scope {0}")]
     NoSender(String),
+    #[error("the chat moved to {0}")]
+    Moved(ChatRef),
 }
 
 /// What one delivery step did.
@@ -423,14 +433,23 @@ impl Courier {
                 Ok(Finish::Sent)
             }
             Err(SendError::Permanent { reason }) => {
-                tracing::warn!(chat = %entry.chat, %reason, "chat unreachable for good; its reminders stop");
-                self.bot.store().set_chat_active(&entry.chat, false).await?;
-                self.bot
-                    .outbox()
-                    .cancel_pending(&entry.chat, None, now)
-                    .await?;
+                tracing::warn!(chat = %entry.chat, %reason, "chat unreachable for good");
+                self.bot.chat_gone(&entry.chat).await?;
                 outcome.failed += 1;
                 Ok(Finish::Failed { error: reason })
+            }
+            Err(SendError::Refused { reason }) => {
+                tracing::error!(key = %entry.key, chat = %entry.chat, %reason, "the platform refused the message");
+                outcome.failed += 1;
+                Ok(Finish::Failed { error: reason })
+            }
+            Err(SendError::Moved { to }) => {
+                self.bot.chat_moved(&entry.chat, &to).await?;
+                outcome.retried += 1;
+                Ok(Finish::Retry {
+                    at: now,
+                    error: Undelivered::Moved(to).to_string(),
+                })
             }
             Err(SendError::Transient {
                 reason,

@@ -160,6 +160,9 @@ pub trait Store: Send + Sync {
         leads: Option<LeadTimes>,
     ) -> Result<(), StoreError>;
     async fn set_chat_active(&self, chat: &ChatRef, active: bool) -> Result<(), StoreError>;
+    /// Moves everything of chat `from` to chat `to` in one transaction: settings (where `to`
+    /// has none of its own), subscriptions, dismissals and pending outbox entries.
+    async fn move_chat(&self, from: &ChatRef, to: &ChatRef) -> Result<(), StoreError>;
 
     /// Adds or updates calls by UID in one transaction: all of them or none. A call whose
     /// deadline moved gets `version + 1` and `changed_at = now`.

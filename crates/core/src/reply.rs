@@ -20,6 +20,20 @@ pub enum Action {
     Applied(CallId),
 }
 
+impl Action {
+    /// Whether pressing it changes the chat's subscriptions or settings.
+    pub fn changes_settings(&self) -> bool {
+        match self {
+            Action::Topic(_) | Action::Topics => false,
+            Action::Language(_)
+            | Action::Subscribe(_)
+            | Action::Unsubscribe(_)
+            | Action::Snooze(..)
+            | Action::Applied(_) => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a button action: {0:?}")]
 pub struct BadAction(pub String);

@@ -7,6 +7,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use ecabot_core::Locale;
+use ecabot_telegram::{TelegramConfig, Token, WebhookConfig};
 
 /// A value that must never reach a log: `Debug` and `Display` print a placeholder.
 #[derive(Clone, PartialEq, Eq, serde::Deserialize)]
@@ -44,7 +45,23 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     default_locale: Option<String>,
     schedule: Option<String>,
+    telegram: Option<FileTelegram>,
 }
+
+/// `[telegram]` in the file; the `TELEGRAM_*` variables override each key.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTelegram {
+    bot_token: Option<Secret<String>>,
+    api_url: Option<String>,
+    webhook_url: Option<String>,
+    webhook_secret: Option<Secret<String>>,
+    webhook_listen: Option<String>,
+    rate_limit: Option<String>,
+}
+
+/// Where the webhook server listens unless `TELEGRAM_WEBHOOK_LISTEN` says otherwise.
+pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 
 /// The effective configuration.
 #[derive(Debug, Clone)]
@@ -58,6 +75,8 @@ pub struct Config {
     /// When the reminder scheduler ticks: a `cron` expression with seconds
     /// (`ECABOT_SCHEDULE`, default every minute).
     pub schedule: cron::Schedule,
+    /// The Telegram front end, when `TELEGRAM_BOT_TOKEN` is set.
+    pub telegram: Option<TelegramConfig>,
 }
 
 /// Every minute, at second 0.
@@ -123,13 +142,103 @@ impl Config {
                 "ECABOT_SCHEDULE / schedule: {schedule_text:?} is not a cron schedule ({e}); it has six fields, seconds first, e.g. \"0 * * * * *\" for every minute"
             ),
         };
+        let telegram = telegram(from_file.telegram.unwrap_or_default(), env)?;
         Ok(Config {
             database_url,
             data_dir,
             default_locale,
             schedule,
+            telegram,
         })
     }
+
+    /// Every secret of the configuration, for the log redactor.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.telegram {
+            out.push(t.token.expose().to_owned());
+            out.extend(t.webhook.iter().map(|w| w.secret.expose().to_owned()));
+        }
+        out
+    }
+}
+
+fn telegram(file: FileTelegram, env: &dyn Env) -> anyhow::Result<Option<TelegramConfig>> {
+    let Some(token) = env
+        .var("TELEGRAM_BOT_TOKEN")
+        .or_else(|| file.bot_token.map(|s| s.0))
+    else {
+        return Ok(None);
+    };
+    let token = token.trim().to_owned();
+    if token.is_empty()
+        || token
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '/')
+    {
+        bail!(
+            "TELEGRAM_BOT_TOKEN: not a bot token (it looks like 123456:ABC-DEF…, from @BotFather)"
+        );
+    }
+    let mut config = TelegramConfig::new(Token::new(token));
+    config.api_url = env.var("TELEGRAM_API_URL").or(file.api_url);
+    if let Some(url) = &config.api_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        bail!("TELEGRAM_API_URL: {url:?} is not an http(s) URL");
+    }
+    let webhook_url = env.var("TELEGRAM_WEBHOOK_URL").or(file.webhook_url);
+    let webhook_secret = env
+        .var("TELEGRAM_WEBHOOK_SECRET")
+        .or_else(|| file.webhook_secret.map(|s| s.0));
+    config.webhook = match (webhook_url, webhook_secret) {
+        (None, None) => None,
+        (Some(_), None) => bail!(
+            "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: a webhook without a secret would take updates from anyone"
+        ),
+        (None, Some(_)) => bail!("TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not"),
+        (Some(url), Some(secret)) => {
+            if !url.starts_with("https://") && !url.starts_with("http://") {
+                bail!("TELEGRAM_WEBHOOK_URL: {url:?} is not an http(s) URL");
+            }
+            if secret.is_empty()
+                || secret.len() > 256
+                || !secret
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                bail!(
+                    "TELEGRAM_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+                );
+            }
+            let listen_text = env
+                .var("TELEGRAM_WEBHOOK_LISTEN")
+                .or(file.webhook_listen)
+                .unwrap_or_else(|| DEFAULT_WEBHOOK_LISTEN.to_owned());
+            let listen = listen_text.parse().with_context(|| {
+                format!(
+                    "TELEGRAM_WEBHOOK_LISTEN: {listen_text:?} is not an address like 0.0.0.0:8443"
+                )
+            })?;
+            Some(WebhookConfig {
+                url,
+                secret: Token::new(secret),
+                listen,
+            })
+        }
+    };
+    if let Some(rate) = env.var("TELEGRAM_RATE_LIMIT").or(file.rate_limit) {
+        config.global_rate = match rate.trim() {
+            "off" => None,
+            number => match number.parse::<f64>() {
+                Ok(r) if r > 0.0 && r.is_finite() => Some(r),
+                _ => bail!(
+                    "TELEGRAM_RATE_LIMIT: {rate:?} is not a number of messages per second (e.g. 25), or off"
+                ),
+            },
+        };
+    }
+    Ok(Some(config))
 }
 
 /// `$XDG_DATA_HOME/ecabot`, else `~/.local/share/ecabot`, else `./.ecabot`.
@@ -188,5 +297,49 @@ mod tests {
         assert!(Config::load(Some(&file), &env).is_err());
         let bad = MapEnv(HashMap::from([("ECABOT_DEFAULT_LOCALE", "!!")]));
         assert!(Config::load(None, &bad).is_err());
+    }
+
+    #[test]
+    fn telegram_settings_from_the_environment() {
+        let none = Config::load(None, &MapEnv(HashMap::new())).unwrap();
+        assert!(none.telegram.is_none());
+        let env = MapEnv(HashMap::from([
+            ("TELEGRAM_BOT_TOKEN", "123456:CANARY-token-value"),
+            ("TELEGRAM_API_URL", "http://127.0.0.1:9/"),
+            ("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/tg"),
+            ("TELEGRAM_WEBHOOK_SECRET", "s3cret_value-1"),
+            ("TELEGRAM_RATE_LIMIT", "12.5"),
+        ]));
+        let config = Config::load(None, &env).unwrap();
+        let telegram = config.telegram.as_ref().unwrap();
+        assert_eq!(telegram.api_url.as_deref(), Some("http://127.0.0.1:9/"));
+        assert_eq!(telegram.global_rate, Some(12.5));
+        let webhook = telegram.webhook.as_ref().unwrap();
+        assert_eq!(webhook.listen.to_string(), DEFAULT_WEBHOOK_LISTEN);
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("CANARY") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+        assert_eq!(config.secrets().len(), 2);
+
+        for (name, value) in [
+            ("TELEGRAM_WEBHOOK_SECRET", "has spaces"),
+            ("TELEGRAM_RATE_LIMIT", "-1"),
+            ("TELEGRAM_API_URL", "ftp://x"),
+            ("TELEGRAM_BOT_TOKEN", "a/b"),
+        ] {
+            let mut vars = env.0.clone();
+            vars.insert(name, value);
+            let error = Config::load(None, &MapEnv(vars)).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
+            assert!(!error.contains("CANARY"), "{error}");
+        }
+        let mut vars = env.0.clone();
+        vars.remove("TELEGRAM_WEBHOOK_SECRET");
+        assert!(
+            Config::load(None, &MapEnv(vars)).is_err(),
+            "a webhook needs a secret"
+        );
     }
 }

@@ -241,12 +241,11 @@ where
             Ok(n) if n >= 1 && n <= buttons.len() => Input::Action(buttons[n - 1].clone()),
             _ => Input::Text(line),
         };
-        let request = Request {
-            chat: chat.clone(),
-            locale_hint: hint.clone(),
-            bot_name: None,
-            input,
-        };
+        let request = match input {
+            Input::Text(text) => Request::text(chat.clone(), text),
+            Input::Action(action) => Request::action(chat.clone(), action),
+        }
+        .with_hint(hint.clone());
         let response = bot.handle(request).await;
         answered += 1;
         write_response(&mut output, &response, style, &mut buttons).await?;

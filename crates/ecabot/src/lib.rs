@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod console;
+pub mod logging;
+pub mod serve;
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -66,6 +68,27 @@ pub async fn seed_calls(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result
         .await
         .context("could not add the shipped calls")?;
     Ok(report.added.len())
+}
+
+/// This process, as named in outbox claims.
+pub fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Sends a tick now and then at every moment of the schedule, until the receiver is gone.
+pub async fn ticker(schedule: cron::Schedule, ticks: tokio::sync::mpsc::Sender<()>) {
+    if ticks.send(()).await.is_err() {
+        return;
+    }
+    for next in schedule.upcoming(Utc) {
+        let wait = (next - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        // A full channel means a tick is already waiting: skipping this one loses nothing.
+        if let Err(tokio::sync::mpsc::error::TrySendError::Closed(())) = ticks.try_send(()) {
+            return;
+        }
+    }
 }
 
 /// The terminal's language (`LC_ALL`, `LC_MESSAGES`, `LANG`) as a platform hint: `fi_FI.UTF-8` → `fi_FI`.

@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
-use ecabot_core::{ChatRef, Clock, Courier, Input, Locale, Request, Scheduler, Store, SystemClock};
+use ecabot_core::{ChatRef, Clock, Courier, Locale, Request, Scheduler, Store, SystemClock};
 use ecabot_store::SqlStore;
 use tokio::io::BufReader;
 
@@ -44,6 +44,9 @@ enum Command {
         #[arg(long)]
         locale: Option<String>,
     },
+    /// Run the bot on its chat platforms (Telegram when TELEGRAM_BOT_TOKEN is set), with the
+    /// reminder scheduler and the delivery worker, until SIGTERM or Ctrl-C.
+    Serve,
     /// Manage calls and events (operators).
     Calls {
         #[command(subcommand)]
@@ -74,15 +77,6 @@ enum CallsCommand {
     },
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ECABOT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
-}
-
 fn parse_locale(flag: Option<String>) -> anyhow::Result<Option<String>> {
     match flag {
         Some(tag) => {
@@ -106,9 +100,9 @@ fn print(text: &str) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    init_logging();
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+    ecabot::logging::init(config.secrets());
     let knowledge = ecabot::knowledge()?;
     match cli.command {
         Command::Ask { locale, json, text } => {
@@ -118,12 +112,7 @@ async fn main() -> anyhow::Result<()> {
             ecabot::seed_calls(store.as_ref(), Utc::now()).await?;
             let bot = ecabot::bot(knowledge, store, Arc::new(SystemClock), &config);
             let chat = ChatRef::new("console", "ask").expect("valid chat reference");
-            let request = Request {
-                chat,
-                locale_hint: hint,
-                bot_name: None,
-                input: Input::Text(text.join(" ")),
-            };
+            let request = Request::text(chat, text.join(" ")).with_hint(hint);
             let response = bot.handle(request).await;
             if json {
                 let buttons: Vec<_> = response
@@ -165,10 +154,10 @@ async fn main() -> anyhow::Result<()> {
                 .expect("valid chat reference");
             let (sender, inbox) = console::ConsoleSender::new(chat.clone());
             let scheduler = Scheduler::new(store.clone(), store.clone(), clock);
-            let courier =
-                Courier::new(bot.clone(), worker_name()).with_sender("console", Arc::new(sender));
+            let courier = Courier::new(bot.clone(), ecabot::worker_name())
+                .with_sender("console", Arc::new(sender));
             let (tick_tx, ticks) = tokio::sync::mpsc::channel(1);
-            tokio::spawn(ticker(config.schedule.clone(), tick_tx));
+            tokio::spawn(ecabot::ticker(config.schedule.clone(), tick_tx));
             let session = console::Session {
                 chat,
                 hint,
@@ -198,6 +187,9 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Serve => {
+            ecabot::serve::serve(config, ecabot::worker_name(), stop_signal()).await?;
+        }
         Command::Calls { command } => {
             let store = ecabot::open_store(&config).await?;
             let result = calls_command(&store, command).await;
@@ -206,27 +198,6 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// This process, as named in outbox claims.
-fn worker_name() -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into());
-    format!("{host}:{}", std::process::id())
-}
-
-/// Sends a tick now and then at every moment of the schedule, until the session ends.
-async fn ticker(schedule: cron::Schedule, ticks: tokio::sync::mpsc::Sender<()>) {
-    if ticks.send(()).await.is_err() {
-        return;
-    }
-    for next in schedule.upcoming(Utc) {
-        let wait = (next - Utc::now()).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
-        // A full channel means a tick is already waiting: skipping this one loses nothing.
-        if let Err(tokio::sync::mpsc::error::TrySendError::Closed(())) = ticks.try_send(()) {
-            return;
-        }
-    }
 }
 
 async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Result<()> {
@@ -288,4 +259,20 @@ async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Resul
         }
     }
     Ok(())
+}
+
+/// Resolves at SIGTERM (service managers) or Ctrl-C.
+async fn stop_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(error) => {
+            tracing::error!(%error, "cannot listen for SIGTERM; stop with Ctrl-C");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM received"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("interrupt received"),
+    }
 }

@@ -151,6 +151,73 @@ pub(crate) async fn set_active(
     Ok(())
 }
 
+pub(crate) async fn move_chat(
+    store: &SqlStore,
+    from: &ChatRef,
+    to: &ChatRef,
+) -> Result<(), StoreError> {
+    if from == to {
+        return Ok(());
+    }
+    let (old, new) = (from.to_string(), to.to_string());
+    let mut tx = store.begin_write().await?;
+    ensure_chat(&mut *tx, to).await?;
+    let now = wall_clock();
+    // The new chat keeps what it chose itself and inherits the rest.
+    sqlx::query(
+        "UPDATE chats SET
+             locale = COALESCE(locale, (SELECT o.locale FROM chats o WHERE o.chat = $1)),
+             zone = COALESCE(zone, (SELECT o.zone FROM chats o WHERE o.chat = $1)),
+             quiet = COALESCE(quiet, (SELECT o.quiet FROM chats o WHERE o.chat = $1)),
+             leads = COALESCE(leads, (SELECT o.leads FROM chats o WHERE o.chat = $1)),
+             updated_at = $3
+         WHERE chat = $2",
+    )
+    .bind(&old)
+    .bind(&new)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend_error)?;
+    for copy in [
+        "INSERT INTO subscriptions (chat, target, since)
+         SELECT $2, target, since FROM subscriptions WHERE chat = $1
+         ON CONFLICT (chat, target) DO NOTHING",
+        "INSERT INTO dismissals (chat, call, at)
+         SELECT $2, call, at FROM dismissals WHERE chat = $1
+         ON CONFLICT (chat, call) DO NOTHING",
+    ] {
+        sqlx::query(copy)
+            .bind(&old)
+            .bind(&new)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+    }
+    sqlx::query(
+        "UPDATE outbox SET chat = $2, updated_at = $3 WHERE chat = $1 AND state = 'pending'",
+    )
+    .bind(&old)
+    .bind(&new)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend_error)?;
+    for delete in [
+        "DELETE FROM subscriptions WHERE chat = $1",
+        "DELETE FROM dismissals WHERE chat = $1",
+        "DELETE FROM chats WHERE chat = $1",
+    ] {
+        sqlx::query(delete)
+            .bind(&old)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+    }
+    tx.commit().await.map_err(backend_error)?;
+    Ok(())
+}
+
 pub(crate) async fn subscribe(
     store: &SqlStore,
     chat: &ChatRef,

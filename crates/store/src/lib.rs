@@ -281,6 +281,10 @@ impl Store for SqlStore {
         chats::set_active(self, chat, active).await
     }
 
+    async fn move_chat(&self, from: &ChatRef, to: &ChatRef) -> Result<(), StoreError> {
+        chats::move_chat(self, from, to).await
+    }
+
     async fn import_calls(
         &self,
         drafts: &[CallDraft],

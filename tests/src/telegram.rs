@@ -1,0 +1,197 @@
+//! The Telegram end-to-end harness: the real adapter (teloxide inside) against a
+//! [`FakeTelegram`] on 127.0.0.1, on a fresh database, with a test clock for reminders.
+
+use std::{
+    sync::{Arc, Mutex, OnceLock},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use ecabot_core::{ChatRef, Courier, DeliveryOutcome};
+use ecabot_telegram::{Running, SCOPE, Telegram, TelegramConfig, Token, WebhookConfig};
+
+use crate::{TestApp, TestDatabase, fake_telegram::FakeTelegram};
+
+/// The bot token of every Telegram test: a canary that must never appear in a log line.
+pub const CANARY_TOKEN: &str = "7000001:CANARY-ecabot-token-must-not-leak";
+/// How long a test waits for the bot to answer through the fake.
+pub const ANSWER: Duration = Duration::from_secs(10);
+
+/// Log lines of this test binary. `all` went through the shipped redactor at TRACE for every
+/// crate (teloxide, reqwest, hyper included); `ours` is the raw output of ecabot's own crates,
+/// without the redactor, so our code's own discipline is checked too.
+pub struct Logs {
+    all: Arc<Mutex<Vec<u8>>>,
+    ours: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Logs {
+    pub fn all(&self) -> String {
+        String::from_utf8_lossy(&self.all.lock().unwrap()).into_owned()
+    }
+
+    pub fn ours(&self) -> String {
+        String::from_utf8_lossy(&self.ours.lock().unwrap()).into_owned()
+    }
+
+    /// Panics if the canary token (or its secret half) was ever logged.
+    pub fn assert_no_token(&self) {
+        let half = CANARY_TOKEN
+            .split_once(':')
+            .map(|(_, h)| h)
+            .unwrap_or(CANARY_TOKEN);
+        for (name, text) in [("redacted", self.all()), ("raw ecabot", self.ours())] {
+            assert!(
+                !text.contains(half),
+                "the token appeared in the {name} logs:\n{}",
+                text.lines()
+                    .filter(|l| l.contains(half))
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+    }
+}
+
+/// Installs the capturing subscriber once per test binary.
+pub fn logs() -> &'static Logs {
+    static LOGS: OnceLock<Logs> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+        let (redacted, all) = ecabot::logging::Redactor::buffer(vec![CANARY_TOKEN.to_owned()]);
+        let (raw, ours) = ecabot::logging::Redactor::buffer(Vec::new());
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(redacted)
+                    .with_filter(EnvFilter::new("trace")),
+            )
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(raw)
+                    .with_filter(EnvFilter::new(
+                        "ecabot=trace,ecabot_core=trace,ecabot_store=trace,ecabot_telegram=trace",
+                    )),
+            )
+            .init();
+        Logs { all, ours }
+    })
+}
+
+/// The whole bot on Telegram: core on a fresh database with a test clock, the adapter
+/// receiving from the fake, and a delivery worker the test steps.
+pub struct TelegramApp {
+    pub app: TestApp,
+    pub fake: FakeTelegram,
+    pub telegram: Arc<Telegram>,
+    pub courier: Courier,
+    running: Option<Running>,
+}
+
+impl TelegramApp {
+    /// Long polling, limits as shipped.
+    pub async fn spawn(start: DateTime<Utc>) -> TelegramApp {
+        TelegramApp::spawn_with(TestDatabase::sqlite().await, start, |_| {}).await
+    }
+
+    /// `tune` adjusts the adapter's configuration (webhook mode, rates) before it starts.
+    pub async fn spawn_with(
+        db: TestDatabase,
+        start: DateTime<Utc>,
+        tune: impl FnOnce(&mut TelegramConfig),
+    ) -> TelegramApp {
+        logs();
+        let fake = FakeTelegram::start(CANARY_TOKEN).await;
+        let app = TestApp::spawn(db, start).await;
+        let mut config = TelegramConfig::new(Token::new(CANARY_TOKEN));
+        config.api_url = Some(fake.url());
+        config.poll_timeout = Duration::from_secs(1);
+        tune(&mut config);
+        let telegram = Telegram::connect(config, app.bot.clone())
+            .await
+            .expect("the adapter connects to the fake");
+        telegram
+            .register_commands()
+            .await
+            .expect("the command menu is set");
+        let running = telegram.start().await.expect("the adapter starts");
+        let courier =
+            Courier::new(app.bot.clone(), "tg-test").with_sender(SCOPE, telegram.sender());
+        TelegramApp {
+            app,
+            fake,
+            telegram,
+            courier,
+            running: Some(running),
+        }
+    }
+
+    /// Webhook mode on 127.0.0.1:0 with `secret`.
+    pub async fn spawn_webhook(start: DateTime<Utc>, secret: &str) -> TelegramApp {
+        let secret = secret.to_owned();
+        TelegramApp::spawn_with(TestDatabase::sqlite().await, start, move |config| {
+            config.webhook = Some(WebhookConfig {
+                url: "https://bot.example.org/telegram".into(),
+                secret: Token::new(secret),
+                listen: "127.0.0.1:0".parse().expect("an address"),
+            })
+        })
+        .await
+    }
+
+    pub fn webhook_addr(&self) -> std::net::SocketAddr {
+        self.running
+            .as_ref()
+            .and_then(|r| r.webhook_addr)
+            .expect("webhook mode")
+    }
+
+    pub fn chat(id: i64) -> ChatRef {
+        ecabot_telegram::chat_ref(teloxide::types::ChatId(id))
+    }
+
+    /// One scheduler tick at the current test time, then deliveries until nothing is due.
+    pub async fn deliver(&self) -> DeliveryOutcome {
+        self.app.scheduler.tick().await.expect("tick");
+        let mut total = DeliveryOutcome::default();
+        loop {
+            let outcome = self.courier.step().await.expect("delivery step");
+            if outcome.claimed == 0 {
+                return total;
+            }
+            total.claimed += outcome.claimed;
+            total.sent += outcome.sent;
+            total.retried += outcome.retried;
+            total.failed += outcome.failed;
+            total.dropped += outcome.dropped;
+            total.cancelled += outcome.cancelled;
+            total.lost += outcome.lost;
+        }
+    }
+
+    /// Moves the test clock to `to` and delivers there.
+    pub async fn deliver_at(&self, to: DateTime<Utc>) -> DeliveryOutcome {
+        self.app.clock.set(to);
+        self.deliver().await
+    }
+
+    /// Stops receiving and checks the logs held no token.
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take()
+            && tokio::time::timeout(Duration::from_secs(15), running.stop())
+                .await
+                .is_err()
+        {
+            let all = logs().all();
+            let tail: Vec<&str> = all.lines().rev().take(60).collect();
+            panic!(
+                "the adapter did not stop within 15 s; last log lines:\n{}",
+                tail.join("\n")
+            );
+        }
+        logs().assert_no_token();
+    }
+}
