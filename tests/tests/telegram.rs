@@ -551,3 +551,93 @@ async fn network_errors_never_carry_the_token() {
     drop(telegram);
     logs().assert_no_token();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ics_arrives_as_a_calendar_document() {
+    let t = TelegramApp::spawn(start()).await;
+    t.app
+        .import_toml(&call_toml(
+            "calendar",
+            "Clusters meet Regions",
+            "2027-04-20T17:00",
+        ))
+        .await;
+    let user = FakeUser::new(1701, "Kalle", Some("fi"));
+    t.fake
+        .push_update(t.fake.private_text(&user, "/subscribe calendar"));
+    t.fake.wait_for(user.id, 1, ANSWER).await;
+    t.fake.push_update(t.fake.private_text(&user, "/ics"));
+    let sent = t.fake.wait_for(user.id, 2, ANSWER).await;
+    let (name, bytes) = sent[1].document.clone().expect("a document");
+    assert_eq!(name, "ecabot-deadlines.ics");
+    let calendar = String::from_utf8(bytes).unwrap();
+    assert!(calendar.starts_with("BEGIN:VCALENDAR"), "{calendar}");
+    assert!(calendar.contains("Clusters meet Regions"), "{calendar}");
+    assert!(
+        !sent[1].text.is_empty(),
+        "the caption says what the file is"
+    );
+    telegram_html_to_text(&sent[1].text).expect("a valid caption");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_does_not_starve_replies_to_people() {
+    use ecabot_core::Target;
+    // 20 messages/s for the whole bot: 120 reminders take about six seconds.
+    let t = TelegramApp::spawn_with(TestDatabase::sqlite().await, start(), |c| {
+        c.global_rate = Some(20.0)
+    })
+    .await;
+    t.app
+        .import_toml(&call_toml(
+            "busy",
+            "Cluster Booster Academy",
+            "2027-03-03T17:00",
+        ))
+        .await;
+    for i in 0..120 {
+        let chat = TelegramApp::chat(2_000 + i);
+        t.app
+            .store
+            .subscribe(&chat, &Target::All, start())
+            .await
+            .unwrap();
+    }
+    let deadline = Utc.with_ymd_and_hms(2027, 3, 3, 16, 0, 0).unwrap();
+    t.app.clock.set(deadline - chrono::Duration::hours(1));
+    t.app.scheduler.tick().await.unwrap();
+    let TelegramApp { fake, courier, .. } = &t;
+    let broadcast = async { while courier.step().await.unwrap().claimed > 0 {} };
+    let question = async {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let user = FakeUser::new(1801, "Asker", Some("en"));
+        fake.push_update(fake.private_text(&user, "/help"));
+        let asked = std::time::Instant::now();
+        let reply = fake.wait_for(user.id, 1, ANSWER).await;
+        let broadcast_sent = fake
+            .sent()
+            .iter()
+            .filter(|m| m.chat_id >= 2_000 && m.chat_id < 2_120)
+            .count();
+        assert!(visible(&reply[0]).contains("/topics"));
+        (asked.elapsed(), broadcast_sent)
+    };
+    let ((), (waited, sent_by_then)) = tokio::join!(broadcast, question);
+    assert!(
+        waited < Duration::from_secs(2),
+        "the reply waited {waited:?}"
+    );
+    assert!(
+        sent_by_then < 120,
+        "the broadcast was still running ({sent_by_then} sent)"
+    );
+    assert_eq!(
+        fake.sent()
+            .iter()
+            .filter(|m| m.chat_id >= 2_000 && m.chat_id < 2_120)
+            .count(),
+        120
+    );
+    t.stop().await;
+}

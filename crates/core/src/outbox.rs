@@ -6,6 +6,7 @@
 use std::{fmt, str::FromStr};
 
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 
 use crate::{CallId, ChatRef, LeadTime, Response, StoreError};
 
@@ -307,16 +308,19 @@ pub struct CourierConfig {
     pub max_backoff: chrono::Duration,
     /// After this many attempts a transiently failing entry is given up (and logged).
     pub max_attempts: u32,
+    /// Entries of a batch in flight at once.
+    pub concurrency: usize,
 }
 
 impl Default for CourierConfig {
     fn default() -> Self {
         CourierConfig {
             lease: chrono::Duration::minutes(2),
-            batch: 32,
+            batch: 128,
             backoff: chrono::Duration::seconds(30),
             max_backoff: chrono::Duration::hours(1),
             max_attempts: 12,
+            concurrency: 16,
         }
     }
 }
@@ -376,30 +380,66 @@ impl Courier {
                 &token,
             )
             .await?;
+        // Chats are served concurrently (a platform's pacing decides when each message may
+        // go); a chat's own entries go in order. Each entry is marked as soon as its send ended.
+        let mut by_chat: Vec<Vec<&Entry>> = Vec::new();
+        for entry in &entries {
+            match by_chat.iter_mut().find(|g| g[0].chat == entry.chat) {
+                Some(group) => group.push(entry),
+                None => by_chat.push(vec![entry]),
+            }
+        }
+        let token = token.as_str();
+        let outbox = &outbox;
+        let ended: Vec<Vec<Result<(Finish, bool), StoreError>>> =
+            futures_util::stream::iter(by_chat.into_iter().map(|group| async move {
+                let mut results = Vec::with_capacity(group.len());
+                for entry in group {
+                    let result = async {
+                        let finish = self.deliver(entry, now).await?;
+                        let marked = outbox
+                            .finish(entry.id, token, &finish, self.bot.clock().now())
+                            .await?;
+                        if !marked {
+                            tracing::warn!(key = %entry.key, "lost the claim before marking the entry");
+                        }
+                        Ok((finish, marked))
+                    }
+                    .await;
+                    let failed = result.is_err();
+                    results.push(result);
+                    if failed {
+                        break;
+                    }
+                }
+                results
+            }))
+            .buffered(self.config.concurrency.max(1))
+            .collect()
+            .await;
         let mut outcome = DeliveryOutcome {
             claimed: entries.len(),
             ..DeliveryOutcome::default()
         };
-        for entry in entries {
-            let finish = self.deliver(&entry, now, &mut outcome).await?;
-            let now = self.bot.clock().now();
-            if !outbox.finish(entry.id, &token, &finish, now).await? {
-                tracing::warn!(key = %entry.key, "lost the claim before marking the entry");
+        for result in ended.into_iter().flatten() {
+            let (finish, marked) = result?;
+            match finish {
+                Finish::Sent => outcome.sent += 1,
+                Finish::Retry { .. } => outcome.retried += 1,
+                Finish::Failed { .. } => outcome.failed += 1,
+                Finish::Dropped { .. } => outcome.dropped += 1,
+                Finish::Cancelled { .. } => outcome.cancelled += 1,
+            }
+            if !marked {
                 outcome.lost += 1;
             }
         }
         Ok(outcome)
     }
 
-    async fn deliver(
-        &self,
-        entry: &Entry,
-        now: DateTime<Utc>,
-        outcome: &mut DeliveryOutcome,
-    ) -> Result<Finish, StoreError> {
+    async fn deliver(&self, entry: &Entry, now: DateTime<Utc>) -> Result<Finish, StoreError> {
         if entry.expires.is_some_and(|e| e <= now) {
             tracing::warn!(key = %entry.key, chat = %entry.chat, "deadline passed before delivery; dropped");
-            outcome.dropped += 1;
             return Ok(Finish::Dropped {
                 reason: Undelivered::Expired.to_string(),
             });
@@ -412,7 +452,6 @@ impl Courier {
             Ok(r) => r,
             Err(stale) => {
                 tracing::info!(key = %entry.key, reason = %stale, "not sent");
-                outcome.cancelled += 1;
                 return Ok(Finish::Cancelled {
                     reason: stale.to_string(),
                 });
@@ -420,7 +459,6 @@ impl Courier {
         };
         let Some(sender) = self.senders.get(entry.chat.scope()) else {
             // Claimed only for our scopes, so this is a defect; leave it for another worker.
-            outcome.retried += 1;
             return Ok(Finish::Retry {
                 at: now + self.config.lease,
                 error: Undelivered::NoSender(entry.chat.scope().to_owned()).to_string(),
@@ -428,24 +466,20 @@ impl Courier {
         };
         match sender.send(&entry.chat, &response).await {
             Ok(()) => {
-                outcome.sent += 1;
                 tracing::debug!(key = %entry.key, "sent");
                 Ok(Finish::Sent)
             }
             Err(SendError::Permanent { reason }) => {
                 tracing::warn!(chat = %entry.chat, %reason, "chat unreachable for good");
                 self.bot.chat_gone(&entry.chat).await?;
-                outcome.failed += 1;
                 Ok(Finish::Failed { error: reason })
             }
             Err(SendError::Refused { reason }) => {
                 tracing::error!(key = %entry.key, chat = %entry.chat, %reason, "the platform refused the message");
-                outcome.failed += 1;
                 Ok(Finish::Failed { error: reason })
             }
             Err(SendError::Moved { to }) => {
                 self.bot.chat_moved(&entry.chat, &to).await?;
-                outcome.retried += 1;
                 Ok(Finish::Retry {
                     at: now,
                     error: Undelivered::Moved(to).to_string(),
@@ -457,7 +491,6 @@ impl Courier {
             }) => {
                 if entry.attempts >= self.config.max_attempts {
                     tracing::error!(key = %entry.key, attempts = entry.attempts, %reason, "giving up after repeated failures");
-                    outcome.failed += 1;
                     return Ok(Finish::Failed { error: reason });
                 }
                 let backoff = backoff(&self.config, entry.attempts);
@@ -467,7 +500,6 @@ impl Courier {
                         platform.max(chrono::Duration::seconds(1))
                     });
                 tracing::info!(key = %entry.key, %reason, retry_in = %wait, "will retry");
-                outcome.retried += 1;
                 Ok(Finish::Retry {
                     at: now + wait,
                     error: reason,
