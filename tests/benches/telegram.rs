@@ -16,7 +16,6 @@ use ecabot_core::{Bot, Clock, Courier, Locale, ManualClock, Scheduler, Store, im
 use ecabot_store::SqlStore;
 use ecabot_telegram::{SCOPE, Telegram, TelegramConfig, Token};
 use ecabot_tests::{fake_telegram::FakeTelegram, knowledge, telegram::CANARY_TOKEN};
-use sqlx::Connection;
 
 const CHATS: usize = 10_000;
 /// Telegram's 25/s, scaled up 40 times.
@@ -43,35 +42,7 @@ async fn rig(rate: Option<f64>) -> Rig {
         dir.path().join("bench.db").display()
     );
     let store = Arc::new(SqlStore::open(&url).await.expect("SQLite opens"));
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
-    let mut tx = conn.begin().await.expect("begin");
-    for chunk in (0..CHATS).collect::<Vec<_>>().chunks(500) {
-        let chats: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("('tg:{}', 'en', 0, 0)", 100_000 + i))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO chats (chat, locale, created_at, updated_at) VALUES {}",
-            chats.join(",")
-        ))
-        .execute(&mut *tx)
-        .await
-        .expect("chats");
-        let subs: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("('tg:{}', 'all', 0)", 100_000 + i))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO subscriptions (chat, target, since) VALUES {}",
-            subs.join(",")
-        ))
-        .execute(&mut *tx)
-        .await
-        .expect("subscriptions");
-    }
-    tx.commit().await.expect("commit");
-    conn.close().await.ok();
+    ecabot_tests::seed_subscribers(&url, CHATS, 100_000).await;
 
     let fake = FakeTelegram::start(CANARY_TOKEN).await;
     if let Some(rate) = rate {

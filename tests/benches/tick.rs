@@ -32,35 +32,7 @@ async fn setup(url: &str, deadline: DateTime<Utc>) -> Arc<SqlStore> {
         .import_calls(&drafts, deadline - Duration::days(60))
         .await
         .expect("import");
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(url).await.expect("connect");
-    let mut tx = conn.begin().await.expect("begin");
-    for chunk in (0..CHATS).collect::<Vec<_>>().chunks(500) {
-        let chats: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("('tg:{}', 'en', 0, 0)", 100_000_000 + i))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO chats (chat, locale, created_at, updated_at) VALUES {}",
-            chats.join(",")
-        ))
-        .execute(&mut *tx)
-        .await
-        .expect("chats");
-        let subs: Vec<String> = chunk
-            .iter()
-            .map(|i| format!("('tg:{}', 'all', 0)", 100_000_000 + i))
-            .collect();
-        sqlx::query(&format!(
-            "INSERT INTO subscriptions (chat, target, since) VALUES {}",
-            subs.join(",")
-        ))
-        .execute(&mut *tx)
-        .await
-        .expect("subscriptions");
-    }
-    tx.commit().await.expect("commit");
-    conn.close().await.ok();
+    ecabot_tests::seed_subscribers(url, CHATS, 100_000_000).await;
     store
 }
 
