@@ -641,3 +641,37 @@ async fn a_broadcast_does_not_starve_replies_to_people() {
     );
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_to_an_upgraded_group_follows_it_to_the_new_id() {
+    let t = TelegramApp::spawn(start()).await;
+    t.app
+        .import_toml(&call_toml(
+            "moved",
+            "Clusters meet Regions",
+            "2027-03-10T17:00",
+        ))
+        .await;
+    let (old, new) = (-5_001_i64, -1_009_000_000_002_i64);
+    let admin = FakeUser::new(1901, "Admin", Some("en"));
+    t.fake.set_member_status(old, admin.id, "administrator");
+    t.fake
+        .push_update(t.fake.group_text(old, &admin, "/subscribe moved"));
+    t.fake.wait_for(old, 1, ANSWER).await;
+    // Telegram answers the send to the old id with the new one (no migration update seen).
+    t.fake.fail_next(old, Failure::Migrated(new));
+    let deadline = Utc.with_ymd_and_hms(2027, 3, 10, 16, 0, 0).unwrap();
+    let outcome = t.deliver_at(deadline - chrono::Duration::days(7)).await;
+    assert_eq!((outcome.retried, outcome.sent), (1, 1), "{outcome:?}");
+    let there = t.fake.sent_to(new);
+    assert_eq!(there.len(), 1, "delivered once, at the new id");
+    assert!(visible(&there[0]).contains("Clusters meet Regions"));
+    assert_eq!(
+        t.fake.sent_to(old).len(),
+        1,
+        "only the confirmation went to the old id"
+    );
+    let new_chat = TelegramApp::chat(new);
+    assert_eq!(t.app.store.subscriptions(&new_chat).await.unwrap().len(), 1);
+    t.stop().await;
+}
