@@ -1,6 +1,10 @@
 //! Shared harness for ecabot's integration and end-to-end suites.
 
+pub mod discord;
+pub mod fake_discord;
 pub mod fake_telegram;
+pub mod logs;
+pub mod slow_store;
 pub mod telegram;
 
 use std::{
@@ -106,7 +110,7 @@ impl RecordingSender {
 
 #[async_trait::async_trait]
 impl Sender for RecordingSender {
-    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError> {
+    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
         let next = self
             .script
             .lock()

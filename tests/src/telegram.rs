@@ -1,85 +1,18 @@
 //! The Telegram end-to-end harness: the real adapter (teloxide inside) against a
 //! [`FakeTelegram`] on 127.0.0.1, on a fresh database, with a test clock for reminders.
 
-use std::{
-    sync::{Arc, Mutex, OnceLock},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{ChatRef, Courier, DeliveryOutcome};
 use ecabot_telegram::{Running, SCOPE, Telegram, TelegramConfig, Token, WebhookConfig};
 
+pub use crate::logs::{Logs, logs};
 use crate::{TestApp, TestDatabase, fake_telegram::FakeTelegram};
 
-/// The bot token of every Telegram test: a canary that must never appear in a log line.
-pub const CANARY_TOKEN: &str = "7000001:CANARY-ecabot-token-must-not-leak";
+pub use crate::logs::CANARY_TOKEN;
 /// How long a test waits for the bot to answer through the fake.
 pub const ANSWER: Duration = Duration::from_secs(10);
-
-/// Log lines of this test binary. `all` went through the shipped redactor at TRACE for every
-/// crate (teloxide, reqwest, hyper included); `ours` is the raw output of ecabot's own crates,
-/// without the redactor, so our code's own discipline is checked too.
-pub struct Logs {
-    all: Arc<Mutex<Vec<u8>>>,
-    ours: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Logs {
-    pub fn all(&self) -> String {
-        String::from_utf8_lossy(&self.all.lock().unwrap()).into_owned()
-    }
-
-    pub fn ours(&self) -> String {
-        String::from_utf8_lossy(&self.ours.lock().unwrap()).into_owned()
-    }
-
-    /// Panics if the canary token (or its secret half) was ever logged.
-    pub fn assert_no_token(&self) {
-        let half = CANARY_TOKEN
-            .split_once(':')
-            .map(|(_, h)| h)
-            .unwrap_or(CANARY_TOKEN);
-        for (name, text) in [("redacted", self.all()), ("raw ecabot", self.ours())] {
-            assert!(
-                !text.contains(half),
-                "the token appeared in the {name} logs:\n{}",
-                text.lines()
-                    .filter(|l| l.contains(half))
-                    .take(5)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-    }
-}
-
-/// Installs the capturing subscriber once per test binary.
-pub fn logs() -> &'static Logs {
-    static LOGS: OnceLock<Logs> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
-        let (redacted, all) = ecabot::logging::Redactor::buffer(vec![CANARY_TOKEN.to_owned()]);
-        let (raw, ours) = ecabot::logging::Redactor::buffer(Vec::new());
-        tracing_subscriber::registry()
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(redacted)
-                    .with_filter(EnvFilter::new("trace")),
-            )
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(raw)
-                    .with_filter(EnvFilter::new(
-                        "ecabot=trace,ecabot_core=trace,ecabot_store=trace,ecabot_telegram=trace",
-                    )),
-            )
-            .init();
-        Logs { all, ours }
-    })
-}
 
 /// The whole bot on Telegram: core on a fresh database with a test clock, the adapter
 /// receiving from the fake, and a delivery worker the test steps.

@@ -58,7 +58,7 @@ impl Doomed {
 
 #[async_trait::async_trait]
 impl Sender for Doomed {
-    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError> {
+    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
         if self.point == Point::BeforeSend {
             self.signal();
             std::future::pending::<()>().await;

@@ -108,7 +108,11 @@ fn the_detector_finds_sentences() {
 fn the_core_composes_replies_only_from_locale_files() {
     let mut found = Vec::new();
     // The adapters only render what the core says: no prose of their own either.
-    for crate_dir in ["crates/core/src", "crates/telegram/src"] {
+    for crate_dir in [
+        "crates/core/src",
+        "crates/telegram/src",
+        "crates/discord/src",
+    ] {
         let dir = workspace_root().join(crate_dir);
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

@@ -1,6 +1,7 @@
-//! The built `ecabot serve` binary as a process, against the fake Bot API: the start-up
-//! contract (TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL), answering, a clean stop on SIGTERM, and
-//! a token that never reaches its log output.
+//! The built `ecabot serve` binary as a process, against the fake Bot API and the fake Discord:
+//! the start-up contract (TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, DISCORD_TOKEN, DISCORD_API_URL,
+//! DISCORD_GUILD_ID), answering, both front ends in one process, a clean stop on SIGTERM, and
+//! tokens that never reach its log output.
 
 use std::{
     io::Read,
@@ -10,7 +11,9 @@ use std::{
 };
 
 use ecabot_tests::{
+    discord::{DISCORD_CANARY_TOKEN, visible_json},
     ecabot_binary,
+    fake_discord::{self, FakeDiscord, Place},
     fake_telegram::{FakeTelegram, FakeUser, telegram_html_to_text},
     telegram::CANARY_TOKEN,
 };
@@ -77,6 +80,20 @@ async fn serve_answers_on_telegram_and_stops_cleanly_on_sigterm() {
         answer[1].text
     );
 
+    let log = stop(&mut child, log).await;
+    assert!(log.contains("SIGTERM received"), "{log}");
+    assert!(log.contains("connected to Telegram"), "{log}");
+    let half = CANARY_TOKEN.split_once(':').unwrap().1;
+    assert!(!log.contains(half), "the token reached the log:\n{log}");
+    assert!(!String::from_utf8_lossy(&stdout.lock().unwrap()).contains(half));
+    assert!(
+        dir.path().join("ecabot.db").exists(),
+        "the default SQLite file was created"
+    );
+}
+
+/// Sends SIGTERM and waits for a clean exit; returns the log.
+async fn stop(child: &mut std::process::Child, log: impl Fn() -> String) -> String {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -100,15 +117,118 @@ async fn serve_answers_on_telegram_and_stops_cleanly_on_sigterm() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let log = log();
     assert!(exit.success(), "exit {exit:?}:\n{log}");
-    assert!(log.contains("SIGTERM received"), "{log}");
-    assert!(log.contains("connected to Telegram"), "{log}");
-    let half = CANARY_TOKEN.split_once(':').unwrap().1;
-    assert!(!log.contains(half), "the token reached the log:\n{log}");
-    assert!(!String::from_utf8_lossy(&stdout.lock().unwrap()).contains(half));
+    log
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_runs_discord_and_telegram_in_one_process() {
+    let telegram = FakeTelegram::start(CANARY_TOKEN).await;
+    let discord = FakeDiscord::start(DISCORD_CANARY_TOKEN).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(ecabot_binary())
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("ECABOT_DATA_DIR", dir.path())
+        .env("TELEGRAM_BOT_TOKEN", CANARY_TOKEN)
+        .env("TELEGRAM_API_URL", telegram.url())
+        .env("DISCORD_TOKEN", DISCORD_CANARY_TOKEN)
+        .env("DISCORD_API_URL", discord.url())
+        .env("DISCORD_GUILD_ID", fake_discord::GUILD_ID.to_string())
+        .env("ECABOT_LOG", "debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ecabot starts");
+    let stderr = collect(child.stderr.take().unwrap());
+    let stdout = collect(child.stdout.take().unwrap());
+    let log = || String::from_utf8_lossy(&stderr.lock().unwrap()).into_owned();
+
     assert!(
-        dir.path().join("ecabot.db").exists(),
-        "the default SQLite file was created"
+        discord.wait_ready(Duration::from_secs(60)).await,
+        "no gateway session:\n{}",
+        log()
     );
+    assert!(discord.gateway_requested());
+    let registered = discord
+        .wait_for(Duration::from_secs(20), |fake| {
+            fake.registrations().into_iter().last()
+        })
+        .await
+        .expect("the slash commands are registered");
+    assert_eq!(registered.guild_id, Some(fake_discord::GUILD_ID));
+
+    let aino = fake_discord::FakeUser::new(42, "Aino", Some("fi"));
+    let asked = discord.slash(
+        &aino,
+        Place::Dm,
+        "ask",
+        &[("question", "Miten liitymme allianssiin?")],
+    );
+    let answer = discord
+        .wait_for(Duration::from_secs(20), |fake| {
+            fake.callbacks()
+                .into_iter()
+                .find(|c| c.interaction_id == asked.id)
+        })
+        .await
+        .unwrap_or_else(|| panic!("no answer on Discord:\n{}", log()));
+    assert!(
+        visible_json(&answer.data).contains("kansallisen klusteriyhdistyksen"),
+        "{:?}",
+        answer.data
+    );
+    let user = FakeUser::new(43, "Eino", Some("fi"));
+    telegram.push_update(telegram.private_text(&user, "/start"));
+    let welcome = telegram.wait_for(user.id, 1, Duration::from_secs(20)).await;
+    assert!(
+        telegram_html_to_text(&welcome[0].text)
+            .unwrap()
+            .starts_with("Hei! Olen ecabot")
+    );
+
+    let log = stop(&mut child, log).await;
+    assert!(log.contains("serving on Discord"), "{log}");
+    assert!(log.contains("serving on Telegram"), "{log}");
+    let out = String::from_utf8_lossy(&stdout.lock().unwrap()).into_owned();
+    for secret in [
+        CANARY_TOKEN.split_once(':').unwrap().1,
+        DISCORD_CANARY_TOKEN.rsplit_once('.').unwrap().1,
+    ] {
+        assert!(!log.contains(secret), "a token reached the log:\n{log}");
+        assert!(!out.contains(secret));
+    }
+    assert_eq!(discord.violations(), Vec::<String>::new());
+}
+
+#[test]
+fn a_refused_discord_token_is_reported_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fake = runtime.block_on(FakeDiscord::start("another.token.entirely"));
+    let output = Command::new(ecabot_binary())
+        .arg("serve")
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("ECABOT_DATA_DIR", dir.path())
+        .env("DISCORD_TOKEN", DISCORD_CANARY_TOKEN)
+        .env("DISCORD_API_URL", fake.url())
+        .env("ECABOT_LOG", "trace")
+        .output()
+        .expect("ecabot runs");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("refused the bot token (DISCORD_TOKEN)"),
+        "{error}"
+    );
+    assert!(
+        !error.contains(DISCORD_CANARY_TOKEN.rsplit_once('.').unwrap().1),
+        "{error}"
+    );
+    drop(fake);
 }
 
 #[test]
@@ -124,6 +244,7 @@ fn serve_without_a_platform_says_what_to_set() {
     assert!(!output.status.success());
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("TELEGRAM_BOT_TOKEN"), "{error}");
+    assert!(error.contains("DISCORD_TOKEN"), "{error}");
 }
 
 #[test]

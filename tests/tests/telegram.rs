@@ -238,7 +238,7 @@ async fn a_ten_thousand_character_answer_arrives_in_valid_parts() {
     let chat = TelegramApp::chat(901);
     t.telegram
         .sender()
-        .send(&chat, &response)
+        .send(&chat, &response, "long-answer")
         .await
         .expect("sent");
     let parts = t.fake.sent_to(901);

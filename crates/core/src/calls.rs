@@ -171,6 +171,11 @@ impl Zone {
         })
     }
 
+    /// Every IANA zone name known.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+
     pub fn name(self) -> &'static str {
         self.0.name()
     }

@@ -22,6 +22,8 @@ pub mod pace;
 pub mod ports;
 mod reply;
 pub mod schedule;
+mod suggest;
+mod token;
 
 pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, MenuEntry, Request, Rights};
 pub use calls::{
@@ -47,3 +49,5 @@ pub use ports::{
 };
 pub use reply::{Action, Attachment, BadAction, Button, Reply, Response};
 pub use schedule::{Scheduler, TickOutcome};
+pub use suggest::{Suggest, Suggestion};
+pub use token::{REDACTED, Token};

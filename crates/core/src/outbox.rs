@@ -269,7 +269,10 @@ pub enum SendError {
 /// A front end's way of sending a message on its own initiative. Adapters implement it.
 #[async_trait::async_trait]
 pub trait Sender: Send + Sync {
-    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError>;
+    /// Sends `response` to `chat`. `key` is the outbox entry's key: the same on every retry of
+    /// this delivery, so platforms that de-duplicate by a client nonce (Discord) can make a
+    /// retried send arrive once.
+    async fn send(&self, chat: &ChatRef, response: &Response, key: &str) -> Result<(), SendError>;
 }
 
 /// Why the worker itself did not send an entry, as recorded in its `last_error`.
@@ -464,7 +467,7 @@ impl Courier {
                 error: Undelivered::NoSender(entry.chat.scope().to_owned()).to_string(),
             });
         };
-        match sender.send(&entry.chat, &response).await {
+        match sender.send(&entry.chat, &response, &entry.key).await {
             Ok(()) => {
                 tracing::debug!(key = %entry.key, "sent");
                 Ok(Finish::Sent)

@@ -7,6 +7,7 @@ use std::{
 
 use anyhow::{Context, bail};
 use ecabot_core::Locale;
+use ecabot_discord::DiscordConfig;
 use ecabot_telegram::{TelegramConfig, Token, WebhookConfig};
 
 /// A value that must never reach a log: `Debug` and `Display` print a placeholder.
@@ -46,6 +47,17 @@ struct FileConfig {
     default_locale: Option<String>,
     schedule: Option<String>,
     telegram: Option<FileTelegram>,
+    discord: Option<FileDiscord>,
+}
+
+/// `[discord]` in the file; the `DISCORD_*` variables override each key.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDiscord {
+    token: Option<Secret<String>>,
+    guild_id: Option<u64>,
+    api_url: Option<String>,
+    rate_limit: Option<String>,
 }
 
 /// `[telegram]` in the file; the `TELEGRAM_*` variables override each key.
@@ -77,6 +89,8 @@ pub struct Config {
     pub schedule: cron::Schedule,
     /// The Telegram front end, when `TELEGRAM_BOT_TOKEN` is set.
     pub telegram: Option<TelegramConfig>,
+    /// The Discord front end, when `DISCORD_TOKEN` is set.
+    pub discord: Option<DiscordConfig>,
 }
 
 /// Every minute, at second 0.
@@ -143,12 +157,14 @@ impl Config {
             ),
         };
         let telegram = telegram(from_file.telegram.unwrap_or_default(), env)?;
+        let discord = discord(from_file.discord.unwrap_or_default(), env)?;
         Ok(Config {
             database_url,
             data_dir,
             default_locale,
             schedule,
             telegram,
+            discord,
         })
     }
 
@@ -158,6 +174,9 @@ impl Config {
         if let Some(t) = &self.telegram {
             out.push(t.token.expose().to_owned());
             out.extend(t.webhook.iter().map(|w| w.secret.expose().to_owned()));
+        }
+        if let Some(d) = &self.discord {
+            out.push(d.token.expose().to_owned());
         }
         out
     }
@@ -228,17 +247,54 @@ fn telegram(file: FileTelegram, env: &dyn Env) -> anyhow::Result<Option<Telegram
         }
     };
     if let Some(rate) = env.var("TELEGRAM_RATE_LIMIT").or(file.rate_limit) {
-        config.global_rate = match rate.trim() {
-            "off" => None,
-            number => match number.parse::<f64>() {
-                Ok(r) if r > 0.0 && r.is_finite() => Some(r),
-                _ => bail!(
-                    "TELEGRAM_RATE_LIMIT: {rate:?} is not a number of messages per second (e.g. 25), or off"
-                ),
-            },
-        };
+        config.global_rate = rate_limit("TELEGRAM_RATE_LIMIT", &rate, 25)?;
     }
     Ok(Some(config))
+}
+
+fn discord(file: FileDiscord, env: &dyn Env) -> anyhow::Result<Option<DiscordConfig>> {
+    let Some(token) = env.var("DISCORD_TOKEN").or_else(|| file.token.map(|s| s.0)) else {
+        return Ok(None);
+    };
+    let token = token.trim().to_owned();
+    if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        bail!(
+            "DISCORD_TOKEN: not a bot token (copy it from the Bot page of your application in the Discord developer portal)"
+        );
+    }
+    let mut config = DiscordConfig::new(Token::new(token));
+    config.guild_id = match env.var("DISCORD_GUILD_ID") {
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => bail!(
+                "DISCORD_GUILD_ID: {text:?} is not a server id (a number; copy it with developer mode on)"
+            ),
+        },
+        None => file.guild_id,
+    };
+    config.api_url = env.var("DISCORD_API_URL").or(file.api_url);
+    if let Some(url) = &config.api_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        bail!("DISCORD_API_URL: {url:?} is not an http(s) URL");
+    }
+    if let Some(rate) = env.var("DISCORD_RATE_LIMIT").or(file.rate_limit) {
+        config.global_rate = rate_limit("DISCORD_RATE_LIMIT", &rate, 45)?;
+    }
+    Ok(Some(config))
+}
+
+/// A messages-per-second setting: a positive number, or `off` for no pacing (benchmarks).
+fn rate_limit(name: &str, value: &str, example: u32) -> anyhow::Result<Option<f64>> {
+    match value.trim() {
+        "off" => Ok(None),
+        number => match number.parse::<f64>() {
+            Ok(r) if r > 0.0 && r.is_finite() => Ok(Some(r)),
+            _ => bail!(
+                "{name}: {value:?} is not a number of messages per second (e.g. {example}), or off"
+            ),
+        },
+    }
 }
 
 /// `$XDG_DATA_HOME/ecabot`, else `~/.local/share/ecabot`, else `./.ecabot`.
@@ -341,5 +397,38 @@ mod tests {
             Config::load(None, &MapEnv(vars)).is_err(),
             "a webhook needs a secret"
         );
+    }
+
+    #[test]
+    fn discord_settings_from_the_environment() {
+        let env = MapEnv(HashMap::from([
+            ("DISCORD_TOKEN", "OTAw.GhTc.CANARY-discord-secret"),
+            ("DISCORD_GUILD_ID", "900000000000000100"),
+            ("DISCORD_API_URL", "http://127.0.0.1:9"),
+            ("DISCORD_RATE_LIMIT", "off"),
+        ]));
+        let config = Config::load(None, &env).unwrap();
+        let discord = config.discord.as_ref().unwrap();
+        assert_eq!(discord.guild_id, Some(900_000_000_000_000_100));
+        assert_eq!(discord.api_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(discord.global_rate, None);
+        assert!(!format!("{config:?}").contains("CANARY"));
+        assert_eq!(config.secrets(), ["OTAw.GhTc.CANARY-discord-secret"]);
+        for (name, value) in [
+            ("DISCORD_GUILD_ID", "general"),
+            ("DISCORD_API_URL", "discord.com"),
+            ("DISCORD_RATE_LIMIT", "fast"),
+            ("DISCORD_TOKEN", "two words"),
+        ] {
+            let mut vars = env.0.clone();
+            vars.insert(name, value);
+            let error = Config::load(None, &MapEnv(vars)).unwrap_err().to_string();
+            assert!(error.contains(name), "{error}");
+            assert!(!error.contains("CANARY"), "{error}");
+        }
+        let file = std::env::temp_dir().join(format!("ecabot-discord-{}.toml", std::process::id()));
+        std::fs::write(&file, "[discord]\ntoken = \"from-file\"\nguild_id = 7\n").unwrap();
+        let config = Config::load(Some(&file), &MapEnv(HashMap::new())).unwrap();
+        assert_eq!(config.discord.unwrap().guild_id, Some(7));
     }
 }

@@ -123,7 +123,7 @@ impl ConsoleSender {
 
 #[async_trait::async_trait]
 impl Sender for ConsoleSender {
-    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError> {
+    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
         if *chat != self.chat {
             // Another terminal user's reminder: it waits for their own session.
             return Err(SendError::Transient {

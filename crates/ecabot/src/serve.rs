@@ -6,7 +6,8 @@ use std::{future::Future, sync::Arc, time::Duration};
 use anyhow::{Context, bail};
 use chrono::Utc;
 use ecabot_core::{Clock, Courier, Scheduler, SystemClock};
-use ecabot_telegram::{SCOPE, Telegram};
+use ecabot_discord::Discord;
+use ecabot_telegram::Telegram;
 
 use crate::Config;
 
@@ -15,34 +16,53 @@ const IDLE_POLL: Duration = Duration::from_secs(1);
 
 /// Runs until `shutdown` resolves, then stops receiving, lets the delivery step in flight
 /// finish (its entries are marked, or released when their lease runs out), and closes the
-/// database.
+/// database. Every configured front end runs in this one process, on one outbox.
 pub async fn serve(
     config: Config,
     worker: String,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let Some(telegram_config) = config.telegram.clone() else {
+    if config.telegram.is_none() && config.discord.is_none() {
         bail!(
-            "nothing to serve: set TELEGRAM_BOT_TOKEN to run the Telegram bot (`ecabot chat` talks to the bot in this terminal without one)"
+            "nothing to serve: set TELEGRAM_BOT_TOKEN to run the Telegram bot and/or DISCORD_TOKEN to run the Discord bot (`ecabot chat` talks to the bot in this terminal without one)"
         );
-    };
+    }
     let knowledge = crate::knowledge()?;
     let store = Arc::new(crate::open_store(&config).await?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     crate::seed_calls(store.as_ref(), clock.now()).await?;
     let bot = Arc::new(crate::bot(knowledge, store.clone(), clock.clone(), &config));
+    let mut courier = Courier::new(bot.clone(), worker);
 
-    let telegram = Telegram::connect(telegram_config, bot.clone())
-        .await
-        .context("cannot start the Telegram bot")?;
-    if let Err(error) = telegram.register_commands().await {
-        tracing::warn!(%error, "could not set the command menu; commands still work");
+    let mut telegram_running = None;
+    if let Some(telegram_config) = config.telegram.clone() {
+        let telegram = Telegram::connect(telegram_config, bot.clone())
+            .await
+            .context("cannot start the Telegram bot")?;
+        if let Err(error) = telegram.register_commands().await {
+            tracing::warn!(%error, "could not set the command menu; commands still work");
+        }
+        telegram_running = Some(telegram.start().await?);
+        tracing::info!(bot = telegram.username(), "serving on Telegram");
+        courier = courier.with_sender(ecabot_telegram::SCOPE, telegram.sender());
     }
-    let receiving = telegram.start().await?;
-    tracing::info!(bot = telegram.username(), "serving on Telegram");
+    let mut discord_running = None;
+    if let Some(discord_config) = config.discord.clone() {
+        let discord = Discord::connect(discord_config, bot.clone())
+            .await
+            .context("cannot start the Discord bot")?;
+        match discord.register_commands().await {
+            Ok(count) => tracing::info!(count, "slash commands registered"),
+            Err(error) => {
+                tracing::warn!(%error, "could not register the slash commands; messages still work")
+            }
+        }
+        discord_running = Some(discord.start().await?);
+        tracing::info!(bot = discord.name(), "serving on Discord");
+        courier = courier.with_sender(ecabot_discord::SCOPE, discord.sender());
+    }
 
     let scheduler = Scheduler::new(store.clone(), store.clone(), clock);
-    let courier = Courier::new(bot.clone(), worker).with_sender(SCOPE, telegram.sender());
     let (tick_tx, mut ticks) = tokio::sync::mpsc::channel(1);
     let ticker = tokio::spawn(crate::ticker(config.schedule.clone(), tick_tx));
     let (stop, mut stopping) = tokio::sync::watch::channel(false);
@@ -77,7 +97,12 @@ pub async fn serve(
     }
     tracing::info!(at = %Utc::now(), "stopping");
     ticker.abort();
-    receiving.stop().await;
+    if let Some(running) = telegram_running {
+        running.stop().await;
+    }
+    if let Some(running) = discord_running {
+        running.stop().await;
+    }
     store.close().await;
     Ok(())
 }

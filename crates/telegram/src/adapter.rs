@@ -538,7 +538,7 @@ struct TelegramSender(Arc<Telegram>);
 
 #[async_trait::async_trait]
 impl Sender for TelegramSender {
-    async fn send(&self, chat: &ChatRef, response: &Response) -> Result<(), SendError> {
+    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
         let id: i64 = chat.id().parse().map_err(|_| SendError::Refused {
             reason: NotTelegram(chat.clone()).to_string(),
         })?;

@@ -8,10 +8,9 @@
 mod adapter;
 pub mod html;
 mod send;
-mod token;
 
 pub use adapter::{
     DEFAULT_API_URL, Running, Telegram, TelegramConfig, TelegramError, WebhookConfig,
 };
+pub use ecabot_core::{REDACTED, Token};
 pub use send::{SCOPE, chat_ref};
-pub use token::{REDACTED, Token};

@@ -1,6 +1,5 @@
-//! The bot token. Telegram puts it in every request's URL path, so an HTTP error that prints
-//! its URL prints the token: everything that leaves this crate as text goes through
-//! [`Token::redact`].
+//! A platform's bot token. Telegram puts it in every request's URL path, Discord in a header
+//! that errors may echo: every error text an adapter lets out goes through [`Token::redact`].
 
 use std::fmt;
 
@@ -21,14 +20,15 @@ impl Token {
         &self.0
     }
 
-    /// `text` with every occurrence of the token (and of its secret half, after the `:`)
-    /// replaced by [`REDACTED`].
+    /// `text` with every occurrence of the token, and of its secret part, replaced by
+    /// [`REDACTED`]. The secret part is what follows the last `:` (Telegram: `id:secret`) or
+    /// `.` (Discord: `id.timestamp.hmac`); the leading id is public and may stay.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         if !self.0.is_empty() {
             out = out.replace(&self.0, REDACTED);
         }
-        if let Some((_, secret)) = self.0.split_once(':')
+        if let Some((_, secret)) = self.0.rsplit_once([':', '.'])
             && secret.len() >= 8
         {
             out = out.replace(secret, REDACTED);
@@ -64,6 +64,11 @@ mod tests {
         assert_eq!(
             token.redact("url-encoded half AAE-secret-part-xyz"),
             "url-encoded half [redacted]"
+        );
+        let discord = Token::new("OTAwMDAwMDAwMDAw.GhTcYw.s3cr3t-hmac-part_0123456789");
+        assert_eq!(
+            discord.redact("Bot s3cr3t-hmac-part_0123456789 rejected"),
+            "Bot [redacted] rejected"
         );
     }
 }
