@@ -593,3 +593,72 @@ async fn topic_buttons_edit_the_menu_in_place_and_ics_is_a_file() {
     assert!(text.starts_with("BEGIN:VCALENDAR") && text.contains("Cluster Booster Academy 2027"));
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_session_heartbeats_and_resumes_after_a_dropped_connection() {
+    let t = DiscordApp::spawn(start()).await;
+    let identify = t.fake.identify().expect("an Identify");
+    let intents = identify["intents"].as_u64().unwrap();
+    let message_content = 1 << 15;
+    assert_eq!(intents & message_content, 0, "no privileged intent");
+    t.fake
+        .wait_for(ANSWER, |fake| (fake.heartbeats() >= 2).then_some(()))
+        .await
+        .expect("heartbeats at the interval of Hello, acknowledged");
+
+    t.fake.disconnect();
+    t.fake
+        .wait_for(ANSWER, |fake| (fake.resumes() >= 1).then_some(()))
+        .await
+        .expect("the client resumes the session");
+    assert_eq!(t.fake.connections(), 2);
+    let user = FakeUser::new(510, "Sanna", Some("en-US"));
+    let asked = t.fake.slash(&user, Place::Dm, "help", &[]);
+    let answer = &callbacks(&t, &asked.id, 1).await[0];
+    assert_eq!(answer.kind, 4, "answered after the resume");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chats_chosen_language_wins_over_the_interaction_locale() {
+    let t = DiscordApp::spawn(start()).await;
+    let user = FakeUser::new(511, "Ville", Some("fi"));
+    let chosen = t
+        .fake
+        .slash(&user, Place::Dm, "language", &[("language", "en")]);
+    let confirmed = &callbacks(&t, &chosen.id, 1).await[0];
+    let cat = &ecabot_tests::knowledge().catalog;
+    assert!(visible_json(&confirmed.data).contains(&cat.get(Locale::ENGLISH, "language-set")));
+    let asked = t
+        .fake
+        .slash(&user, Place::Dm, "ask", &[("question", "Miten liityn?")]);
+    let answer = &callbacks(&t, &asked.id, 1).await[0];
+    let expected = t
+        .app
+        .say_in(&DiscordApp::chat(3), "en", "How do I join?")
+        .await
+        .plain_text();
+    let probe: String = expected.lines().next().unwrap().chars().take(30).collect();
+    assert!(
+        visible_json(&answer.data).contains(&probe),
+        "{:?}",
+        answer.data
+    );
+
+    let typing = t.fake.autocomplete(
+        &user,
+        Place::Dm,
+        "language",
+        &[("language", "")],
+        "language",
+    );
+    let choices = &callbacks(&t, &typing.id, 1).await[0].data["choices"];
+    let values: Vec<&str> = choices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(values, ["en", "fi", "auto"]);
+    t.stop().await;
+}

@@ -330,6 +330,52 @@ mod tests {
         assert!(discord_locales(Locale::parse("lv").unwrap()).is_empty());
     }
 
+    /// Every translated command and option name is one Discord accepts, and every description
+    /// fits, in every language of the catalog: a bad one would silently be left out.
+    #[test]
+    fn every_locale_names_and_describes_commands_within_discord_rules() {
+        let catalog = ecabot_core::Catalog::embedded().unwrap();
+        let names: Vec<String> = std::iter::once("ask")
+            .chain(CORE_COMMANDS)
+            .map(str::to_owned)
+            .chain(TopicId::all().map(|t| t.as_str().to_owned()))
+            .collect();
+        for &locale in catalog.locales() {
+            assert!(!discord_locales(locale).is_empty(), "{locale}");
+            for name in &names {
+                let local = catalog.get(locale, &format!("command-{name}"));
+                assert!(valid_name(&local), "{locale}: command-{name} = {local:?}");
+                let description = match name.parse::<TopicId>() {
+                    Ok(topic) => catalog.attr(locale, &topic.title_id(), "description"),
+                    Err(_) => Some(catalog.get(locale, &format!("menu-{name}"))),
+                };
+                let description = description.unwrap_or_default();
+                assert!(
+                    (1..=DESCRIPTION_LIMIT).contains(&description.chars().count()),
+                    "{locale}: /{name}: {description:?}"
+                );
+            }
+            for option in [
+                "ask",
+                "subscribe",
+                "unsubscribe",
+                "remind",
+                "timezone",
+                "quiet",
+                "language",
+                "members",
+            ] {
+                let id = format!("option-{option}");
+                assert!(valid_name(&catalog.get(locale, &id)), "{locale}: {id}");
+                let description = catalog.attr(locale, &id, "description").unwrap_or_default();
+                assert!(
+                    (1..=DESCRIPTION_LIMIT).contains(&description.chars().count()),
+                    "{locale}: {id}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn truncation_marks_the_cut() {
         assert_eq!(truncate("short", 10), "short");
