@@ -662,3 +662,40 @@ async fn the_chats_chosen_language_wins_over_the_interaction_locale() {
     assert_eq!(values, ["en", "fi", "auto"]);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fan_out_stays_under_discords_global_limit() {
+    let t = DiscordApp::spawn(start()).await;
+    t.app
+        .import_toml(&call_toml(
+            "cba-2027",
+            "Cluster Booster Academy 2027",
+            "2027-03-03T17:00",
+        ))
+        .await;
+    let channels: Vec<u64> = (0..150).map(|i| CHANNEL + 100 + i).collect();
+    for &channel in &channels {
+        t.fake.add_channel(channel);
+        t.app
+            .store
+            .subscribe(&DiscordApp::chat(channel), &Target::All, start())
+            .await
+            .unwrap();
+    }
+    let began = Instant::now();
+    let outcome = t
+        .deliver_at(Utc.with_ymd_and_hms(2027, 3, 3, 15, 0, 0).unwrap())
+        .await;
+    let took = began.elapsed();
+    assert_eq!(outcome.sent, channels.len(), "{outcome:?}");
+    assert_eq!(t.fake.messages().len(), channels.len());
+    // 45 per second, the shipped default, under Discord's 50 requests/s.
+    let peak = t.fake.peak_per_second();
+    assert!(peak <= 46, "{peak} requests in one second");
+    assert!(
+        took >= Duration::from_secs(3),
+        "150 messages at 45/s cannot take {took:?}"
+    );
+    assert_eq!(t.fake.too_many_requests(), 0);
+    t.stop().await;
+}
