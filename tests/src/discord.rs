@@ -97,21 +97,7 @@ impl DiscordApp {
 
     /// One scheduler tick at the current test time, then deliveries until nothing is due.
     pub async fn deliver(&self) -> DeliveryOutcome {
-        self.app.scheduler.tick().await.expect("tick");
-        let mut total = DeliveryOutcome::default();
-        loop {
-            let outcome = self.courier.step().await.expect("delivery step");
-            if outcome.claimed == 0 {
-                return total;
-            }
-            total.claimed += outcome.claimed;
-            total.sent += outcome.sent;
-            total.retried += outcome.retried;
-            total.failed += outcome.failed;
-            total.dropped += outcome.dropped;
-            total.cancelled += outcome.cancelled;
-            total.lost += outcome.lost;
-        }
+        crate::tick_and_deliver(&self.app.scheduler, &self.courier).await
     }
 
     /// Moves the test clock to `to` and delivers there.

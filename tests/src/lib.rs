@@ -14,10 +14,36 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{
-    Action, Bot, ChatRef, Clock, Courier, ImportReport, Knowledge, Locale, ManualClock, Request,
-    Response, Scheduler, SendError, Sender, Store, SystemClock,
+    Action, Bot, ChatRef, Clock, Courier, DeliveryOutcome, ImportReport, Knowledge, Locale,
+    ManualClock, Request, Response, Scheduler, SendError, Sender, Store, SystemClock,
 };
 use ecabot_store::SqlStore;
+
+/// One scheduler tick, then delivery steps until nothing is due; what they did, summed.
+pub async fn tick_and_deliver(scheduler: &Scheduler, courier: &Courier) -> DeliveryOutcome {
+    scheduler.tick().await.expect("tick");
+    let mut total = DeliveryOutcome::default();
+    loop {
+        let outcome = courier.step().await.expect("delivery step");
+        if outcome.claimed == 0 {
+            return total;
+        }
+        total.claimed += outcome.claimed;
+        total.sent += outcome.sent;
+        total.retried += outcome.retried;
+        total.failed += outcome.failed;
+        total.dropped += outcome.dropped;
+        total.cancelled += outcome.cancelled;
+        total.lost += outcome.lost;
+    }
+}
+
+/// A call in the TOML form of `ecabot calls import`, English title, Brussels time.
+pub fn call_toml(id: &str, title: &str, deadline: &str) -> String {
+    format!(
+        "[[call]]\nid = \"{id}\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"{deadline}\"\ntitle.en = {title:?}\n"
+    )
+}
 
 /// The workspace root (for data files and the built binary).
 pub fn workspace_root() -> PathBuf {
@@ -222,13 +248,7 @@ impl TestApp {
 
     /// One scheduler tick and deliveries until nothing more is due; returns what was sent.
     pub async fn run(&self) -> Vec<Sent> {
-        self.scheduler.tick().await.expect("tick");
-        loop {
-            let outcome = self.courier.step().await.expect("delivery step");
-            if outcome.claimed == 0 {
-                break;
-            }
-        }
+        tick_and_deliver(&self.scheduler, &self.courier).await;
         self.sender.take()
     }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use ecabot_core::{CallId, Locale, Store, Target};
 use ecabot_tests::{
+    call_toml,
     discord::{ANSWER, DiscordApp, button_ids, visible, visible_json},
     fake_discord::{BOT_USER_ID, EVERYONE_PERMISSIONS, Failure, FakeUser, MANAGE_CHANNELS, Place},
 };
@@ -15,12 +16,6 @@ const CHANNEL: u64 = 700_000_000_000_000_001;
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap()
-}
-
-fn call_toml(id: &str, title: &str, deadline: &str) -> String {
-    format!(
-        "[[call]]\nid = \"{id}\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"{deadline}\"\ntitle.en = {title:?}\n"
-    )
 }
 
 fn member(permissions: u64) -> Place {
@@ -481,50 +476,30 @@ async fn dms_and_mentions_are_answered_and_other_chatter_is_not() {
     );
 
     // A settings change by mention is checked against the member's roles, asked of Discord.
-    t.fake.message(
-        &user,
-        member(EVERYONE_PERMISSIONS),
-        &format!("<@{BOT_USER_ID}> /quiet 22:00-07:00"),
-        true,
-    );
-    t.fake
-        .wait_for(ANSWER, |fake| {
-            (fake.messages_in(CHANNEL).len() == 2).then_some(())
-        })
-        .await
-        .expect("a refusal");
-    let prefs = t
-        .app
-        .store
-        .chat_prefs(&DiscordApp::chat(CHANNEL))
-        .await
-        .unwrap();
-    assert!(
-        prefs.quiet.is_none(),
-        "a member without the right changed nothing"
-    );
     // (Rights are remembered a minute, so the manager is another person.)
     let manager = FakeUser::new(509, "Kari", None);
     t.fake.set_managers(CHANNEL, &[manager.id]);
-    t.fake.message(
-        &manager,
-        member(EVERYONE_PERMISSIONS),
-        &format!("<@{BOT_USER_ID}> /quiet 22:00-07:00"),
-        true,
-    );
-    t.fake
-        .wait_for(ANSWER, |fake| {
-            (fake.messages_in(CHANNEL).len() == 3).then_some(())
-        })
-        .await
-        .expect("a confirmation");
-    let prefs = t
-        .app
-        .store
-        .chat_prefs(&DiscordApp::chat(CHANNEL))
-        .await
-        .unwrap();
-    assert!(prefs.quiet.is_some(), "a manager may");
+    for (who, answers, allowed) in [(&user, 2, false), (&manager, 3, true)] {
+        t.fake.message(
+            who,
+            member(EVERYONE_PERMISSIONS),
+            &format!("<@{BOT_USER_ID}> /quiet 22:00-07:00"),
+            true,
+        );
+        t.fake
+            .wait_for(ANSWER, |fake| {
+                (fake.messages_in(CHANNEL).len() == answers).then_some(())
+            })
+            .await
+            .expect("an answer");
+        let prefs = t
+            .app
+            .store
+            .chat_prefs(&DiscordApp::chat(CHANNEL))
+            .await
+            .unwrap();
+        assert_eq!(prefs.quiet.is_some(), allowed, "{}", who.name);
+    }
     t.stop().await;
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use ecabot_core::{EntryState, Locale, Outbox, Reply, Response, Rich, Store};
 use ecabot_tests::{
-    TestDatabase,
+    TestDatabase, call_toml,
     fake_telegram::{Failure, FakeUser, SentMessage, telegram_html_to_text},
     telegram::{ANSWER, CANARY_TOKEN, TelegramApp, logs},
 };
@@ -21,12 +21,6 @@ fn visible(message: &SentMessage) -> String {
 }
 
 /// A call closing `days` after the test start, 17:00 Brussels.
-fn call_toml(id: &str, title: &str, deadline: &str) -> String {
-    format!(
-        "[[call]]\nid = \"{id}\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"{deadline}\"\ntitle.en = {title:?}\n"
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_answers_in_the_users_language_and_understands_questions() {
     let t = TelegramApp::spawn(start()).await;

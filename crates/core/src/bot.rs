@@ -68,7 +68,7 @@ fn all_two_letter_codes() -> impl Iterator<Item = CountryCode> {
 }
 
 /// The commands of every platform's menu, in menu order. Their names are a public contract.
-const MENU_COMMANDS: [&str; 12] = [
+pub const MENU_COMMANDS: [&str; 12] = [
     "start",
     "help",
     "topics",

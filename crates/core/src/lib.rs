@@ -25,7 +25,9 @@ pub mod schedule;
 mod suggest;
 mod token;
 
-pub use bot::{Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, MenuEntry, Request, Rights};
+pub use bot::{
+    Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, MENU_COMMANDS, MenuEntry, Request, Rights,
+};
 pub use calls::{
     BadCallId, BadCallKind, BadLeadTime, BadQuietHours, BadTarget, Call, CallDraft, CallId,
     CallKind, LeadTime, LeadTimes, MAX_CALL_ID, QuietHours, Subscription, Target, Texts,

@@ -7,7 +7,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use ecabot_core::{Bot, Locale, Suggest, TopicId};
+use ecabot_core::{Bot, Locale, MENU_COMMANDS, Suggest, TopicId};
 use poise::serenity_prelude as serenity;
 
 use crate::{Discord, DiscordError, send::chat_ref};
@@ -24,21 +24,16 @@ const CHOICE_TEXT_LIMIT: usize = 100;
 /// Autocomplete must answer within Discord's 3 s; storage slower than this gives no choices.
 const SUGGEST_TIMEOUT: Duration = Duration::from_millis(2_000);
 
-/// The core commands offered as slash commands, in menu order, after `/ask`. `start` is
-/// Telegram's entry point and has no Discord counterpart.
-const CORE_COMMANDS: [&str; 11] = [
-    "help",
-    "topics",
-    "calls",
-    "subscribe",
-    "subscriptions",
-    "unsubscribe",
-    "remind",
-    "timezone",
-    "quiet",
-    "ics",
-    "language",
-];
+/// `start` is Telegram's entry point (deep links) and has no Discord counterpart; every other
+/// menu command of the core is a slash command.
+const NOT_ON_DISCORD: &str = "start";
+
+/// The core's menu commands offered as slash commands, in menu order.
+fn core_commands() -> impl Iterator<Item = &'static str> {
+    MENU_COMMANDS
+        .into_iter()
+        .filter(|name| *name != NOT_ON_DISCORD)
+}
 
 #[poise::command(slash_command)]
 async fn ask(ctx: AppCtx<'_>, question: String) -> Result<(), DiscordError> {
@@ -166,7 +161,7 @@ async fn suggest(
 /// one command per topic.
 pub(crate) fn all(core: &Bot) -> Vec<Command> {
     let mut commands = vec![ask()];
-    for name in CORE_COMMANDS {
+    for name in core_commands() {
         let mut command = match name {
             "subscribe" => subscribe(),
             "unsubscribe" => unsubscribe(),
@@ -336,7 +331,7 @@ mod tests {
     fn every_locale_names_and_describes_commands_within_discord_rules() {
         let catalog = ecabot_core::Catalog::embedded().unwrap();
         let names: Vec<String> = std::iter::once("ask")
-            .chain(CORE_COMMANDS)
+            .chain(core_commands())
             .map(str::to_owned)
             .chain(TopicId::all().map(|t| t.as_str().to_owned()))
             .collect();
