@@ -18,6 +18,20 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 1, 10, 9, 0, 0).unwrap()
 }
 
+/// The bot on Discord with one open call: the Cluster Booster Academy, closing 3 March 2027
+/// at 17:00 Brussels time.
+async fn with_academy() -> DiscordApp {
+    let t = DiscordApp::spawn(start()).await;
+    t.app
+        .import_toml(&call_toml(
+            "cba-2027",
+            "Cluster Booster Academy 2027",
+            "2027-03-03T17:00",
+        ))
+        .await;
+    t
+}
+
 fn member(permissions: u64) -> Place {
     Place::Channel {
         channel_id: CHANNEL,
@@ -235,14 +249,7 @@ async fn autocomplete_of_subscribe_lists_open_calls_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_channel_reminder_needs_manage_channels_and_arrives_once_as_an_embed() {
-    let t = DiscordApp::spawn(start()).await;
-    t.app
-        .import_toml(&call_toml(
-            "cba-2027",
-            "Cluster Booster Academy 2027",
-            "2027-03-03T17:00",
-        ))
-        .await;
+    let t = with_academy().await;
     let chat = DiscordApp::chat(CHANNEL);
     let member_without = FakeUser::new(504, "Liisa", Some("fi"));
     let refused = t.fake.slash(
@@ -340,14 +347,7 @@ async fn a_channel_reminder_needs_manage_channels_and_arrives_once_as_an_embed()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_delays_the_reminder_and_a_lost_answer_does_not_duplicate_it() {
-    let t = DiscordApp::spawn(start()).await;
-    t.app
-        .import_toml(&call_toml(
-            "cba-2027",
-            "Cluster Booster Academy 2027",
-            "2027-03-03T17:00",
-        ))
-        .await;
+    let t = with_academy().await;
     let second: u64 = CHANNEL + 1;
     t.fake.add_channel(CHANNEL);
     t.fake.add_channel(second);
@@ -505,14 +505,7 @@ async fn dms_and_mentions_are_answered_and_other_chatter_is_not() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_channel_stops_its_reminders_without_a_retry_storm() {
-    let t = DiscordApp::spawn(start()).await;
-    t.app
-        .import_toml(&call_toml(
-            "cba-2027",
-            "Cluster Booster Academy 2027",
-            "2027-03-03T17:00",
-        ))
-        .await;
+    let t = with_academy().await;
     let chat = DiscordApp::chat(CHANNEL);
     t.fake.add_channel(CHANNEL);
     t.app
@@ -640,14 +633,7 @@ async fn the_chats_chosen_language_wins_over_the_interaction_locale() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fan_out_stays_under_discords_global_limit() {
-    let t = DiscordApp::spawn(start()).await;
-    t.app
-        .import_toml(&call_toml(
-            "cba-2027",
-            "Cluster Booster Academy 2027",
-            "2027-03-03T17:00",
-        ))
-        .await;
+    let t = with_academy().await;
     let channels: Vec<u64> = (0..150).map(|i| CHANNEL + 100 + i).collect();
     for &channel in &channels {
         t.fake.add_channel(channel);
