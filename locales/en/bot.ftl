@@ -16,6 +16,7 @@ help =
     - /join, /eligibility, /events and the other topic names: that topic directly
     - /calls: open calls and upcoming events
     - /subscribe: reminders of deadlines (/subscriptions, /remind, /timezone, /quiet, /ics, /unsubscribe)
+    - /digest: a newsletter digest in this chat, weekly or daily
     - /language: show or change the language I speak
     - /help: this message
 
@@ -82,4 +83,5 @@ menu-remind = When reminders come, e.g. 7d 1d 1h
 menu-timezone = Set this chat's time zone
 menu-quiet = Hours without reminders, e.g. 22:00-07:00
 menu-ics = This chat's deadlines as a calendar file
+menu-digest = Newsletter digest, e.g. weekly fri 14:00
 menu-language = Show or change my language

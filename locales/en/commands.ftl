@@ -16,6 +16,7 @@ command-remind = remind
 command-timezone = timezone
 command-quiet = quiet
 command-ics = ics
+command-digest = digest
 command-language = language
 
 command-about = about
@@ -53,6 +54,8 @@ option-timezone = zone
     .description = An IANA time zone, e.g. Europe/Helsinki (empty: show it)
 option-quiet = hours
     .description = e.g. 22:00-07:00, or off (empty: show them)
+option-digest = schedule
+    .description = weekly, weekly fri 14:00, daily 08:30, preview or off (empty: show it)
 option-language = language
     .description = A language, or auto to follow your app (empty: show it)
 option-members = country

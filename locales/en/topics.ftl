@@ -290,7 +290,7 @@ topic-newsletter-body =
     - collaboration opportunities: connect with ECCP members
     - staying up to date: weekly ECCP updates in one place
 
-    Newsletter digests right here in the chat are coming soon.
+    I can also bring the news here: /digest weekly sends this chat a digest of ECCP and alliance news, new calls and deadlines closing soon every Monday at 09:00 (or when you choose, e.g. /digest weekly fri 14:00).
 
 topic-reminders = Deadline reminders
     .description = Get reminded of call deadlines in this chat

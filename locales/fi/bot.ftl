@@ -16,6 +16,7 @@ help =
     - /join, /eligibility, /events ja muut aiheiden nimet: suoraan aiheeseen
     - /calls: avoimet haut ja tulevat tapahtumat
     - /subscribe: määräaikamuistutukset (/subscriptions, /remind, /timezone, /quiet, /ics, /unsubscribe)
+    - /digest: uutiskirjekooste tähän chattiin viikoittain tai päivittäin
     - /language: näytä tai vaihda kieltä
     - /help: tämä ohje
 
@@ -82,4 +83,5 @@ menu-remind = Milloin muistutukset tulevat, esim. 7d 1d 1h
 menu-timezone = Aseta tämän keskustelun aikavyöhyke
 menu-quiet = Tunnit ilman muistutuksia, esim. 22:00-07:00
 menu-ics = Tämän keskustelun määräajat kalenteritiedostona
+menu-digest = Uutiskirjekooste, esim. weekly pe 14.00
 menu-language = Näytä tai vaihda kieltä

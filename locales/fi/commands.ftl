@@ -15,6 +15,7 @@ command-unsubscribe = peru
 command-remind = muistuta
 command-timezone = aikavyöhyke
 command-quiet = hiljaa
+command-digest = kooste
 command-ics = kalenteri
 command-language = kieli
 
@@ -53,6 +54,8 @@ option-timezone = vyöhyke
     .description = IANA-aikavyöhyke, esim. Europe/Helsinki (tyhjä: näytä se)
 option-quiet = tunnit
     .description = esim. 22:00-07:00 tai off (tyhjä: näytä ne)
+option-digest = ajankohta
+    .description = weekly, weekly pe 14.00, daily 8.30, preview tai off (tyhjä: näytä asetus)
 option-language = kieli
     .description = Kieli, tai auto niin seuraan sovelluksesi kieltä (tyhjä: näytä se)
 option-members = maa

@@ -290,7 +290,7 @@ topic-newsletter-body =
     - yhteistyömahdollisuudet: verkostoidu ECCP:n jäsenten kanssa
     - ajan tasalla pysyminen: ECCP:n viikoittaiset päivitykset yhdessä paikassa
 
-    Uutiskirjekoosteet suoraan tähän chattiin ovat tulossa pian.
+    Voin tuoda uutiset myös tänne: /digest weekly lähettää tähän chattiin koosteen ECCP:n ja allianssin uutisista, uusista hauista ja pian päättyvistä määräajoista joka maanantai klo 9.00 (tai valitsemaasi aikaan, esim. /digest weekly pe 14.00).
 
 topic-reminders = Määräaikamuistutukset
     .description = Muistutukset hakujen määräajoista tässä chatissa

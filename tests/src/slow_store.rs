@@ -11,8 +11,9 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{
-    Call, CallDraft, CallId, ChatPrefs, ChatRef, ImportReport, LeadTimes, Locale, QuietHours,
-    Store, StoreError, Subscriber, Subscription, Target, Zone,
+    Call, CallDraft, CallId, ChatPrefs, ChatRef, DigestPlan, FeedState, ImportReport, LeadTimes,
+    Locale, NewsDraft, NewsItem, QuietHours, Store, StoreError, Subscriber, Subscription, Target,
+    Zone,
 };
 
 /// Delegates to `inner`; reading a chat's preferences (the first thing every answer does)
@@ -113,6 +114,39 @@ impl Store for SlowStore {
     }
     async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError> {
         self.inner.lead_sets().await
+    }
+    async fn set_chat_digest(
+        &self,
+        chat: &ChatRef,
+        d: Option<DigestPlan>,
+    ) -> Result<(), StoreError> {
+        self.inner.set_chat_digest(chat, d).await
+    }
+    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError> {
+        self.inner.digest_chats().await
+    }
+    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError> {
+        self.inner.advance_digests(moves).await
+    }
+    async fn add_news(
+        &self,
+        drafts: &[NewsDraft],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.inner.add_news(drafts, now).await
+    }
+    async fn news_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<NewsItem>, StoreError> {
+        self.inner.news_between(from, to).await
+    }
+    async fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        self.inner.feed_state(url).await
+    }
+    async fn set_feed_state(&self, state: &FeedState) -> Result<(), StoreError> {
+        self.inner.set_feed_state(state).await
     }
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.inner.planned_until().await

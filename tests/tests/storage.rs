@@ -137,8 +137,8 @@ mod calls_and_subscriptions {
 
     use chrono::{DateTime, Duration, TimeZone, Utc};
     use ecabot_core::{
-        CallDraft, CallId, CallKind, ChatPrefs, LeadTimes, QuietHours, Store, StoreError, Target,
-        Texts, TopicId, Zone,
+        CallDraft, CallId, CallKind, ChatPrefs, DigestPlan, LeadTimes, QuietHours, Store,
+        StoreError, Target, Texts, TopicId, Zone,
     };
     use ecabot_store::{Backend, SqlStore};
     use ecabot_tests::{TestDatabase, chat, locale, test_databases};
@@ -196,12 +196,16 @@ mod calls_and_subscriptions {
             store.set_chat_locale(&c, Some(locale("fi"))).await.unwrap();
             store.set_chat_quiet(&c, Some(quiet)).await.unwrap();
             store.set_chat_leads(&c, Some(leads.clone())).await.unwrap();
+            let digest: DigestPlan = "weekly fri 14:00".parse().unwrap();
+            store.set_chat_digest(&c, Some(digest)).await.unwrap();
             store.set_chat_active(&c, false).await.unwrap();
             let full = ChatPrefs {
                 locale: Some(locale("fi")),
                 zone: Some(helsinki),
                 quiet: Some(quiet),
                 leads: Some(leads.clone()),
+                digest: Some(digest),
+                digest_since: None,
                 active: false,
             };
             assert_eq!(store.chat_prefs(&c).await.unwrap(), full, "{db}");
@@ -221,6 +225,7 @@ mod calls_and_subscriptions {
             store.set_chat_quiet(&c, None).await.unwrap();
             store.set_chat_leads(&c, None).await.unwrap();
             store.set_chat_locale(&c, None).await.unwrap();
+            store.set_chat_digest(&c, None).await.unwrap();
             assert_eq!(
                 store.chat_prefs(&c).await.unwrap(),
                 ChatPrefs::default(),

@@ -68,7 +68,7 @@ fn all_two_letter_codes() -> impl Iterator<Item = CountryCode> {
 }
 
 /// The commands of every platform's menu, in menu order. Their names are a public contract.
-pub const MENU_COMMANDS: [&str; 12] = [
+pub const MENU_COMMANDS: [&str; 13] = [
     "start",
     "help",
     "topics",
@@ -80,6 +80,7 @@ pub const MENU_COMMANDS: [&str; 12] = [
     "timezone",
     "quiet",
     "ics",
+    "digest",
     "language",
 ];
 
@@ -451,6 +452,10 @@ impl Bot {
             Command::Ics => {
                 let result = self.ics(request, locale).await;
                 self.settle(locale, "could not build the calendar", result)
+            }
+            Command::Digest(arg) => {
+                let result = self.digest(request, locale, arg).await;
+                self.settle(locale, "could not answer /digest", result)
             }
             Command::Unknown(name) => {
                 let args = Args::new().data("command", &echo(&name));

@@ -27,6 +27,9 @@ pub enum Command {
     Calls,
     /// The chat's subscribed deadlines as an iCalendar file.
     Ics,
+    /// `/digest daily|weekly [day] [HH:MM]`, `/digest off`, `/digest preview`, or `/digest`
+    /// to show the setting.
+    Digest(Option<String>),
     /// A slash command nobody knows; the name is kept (bounded) for the reply.
     Unknown(String),
 }
@@ -42,6 +45,10 @@ impl Command {
             | Command::Remind(arg)
             | Command::Timezone(arg)
             | Command::Quiet(arg) => arg.is_some(),
+            // A malformed request changes nothing: it gets its own answer, not a refusal.
+            Command::Digest(arg) => {
+                crate::DigestRequest::parse(arg.as_deref()).is_ok_and(|r| r.changes_settings())
+            }
             Command::Help
             | Command::Topics
             | Command::Topic(..)
@@ -105,6 +112,7 @@ impl Command {
             "quiet" | "hiljaa" => Command::Quiet(arg),
             "calls" | "haut" => Command::Calls,
             "ics" | "calendar" | "kalenteri" => Command::Ics,
+            "digest" | "news" | "kooste" | "uutiset" => Command::Digest(arg),
             other => match other.parse::<TopicId>() {
                 Ok(topic) => Command::Topic(topic, arg),
                 Err(_) => Command::Unknown(name.chars().take(MAX_NAME).collect()),
@@ -165,6 +173,13 @@ mod tests {
         assert_eq!(cmd("/calls"), Command::Calls);
         assert_eq!(cmd("/ics"), Command::Ics);
         assert_eq!(cmd("/subscriptions"), Command::Subscriptions);
+        assert_eq!(
+            cmd("/digest weekly fri 14:00"),
+            Command::Digest(Some("weekly fri 14:00".into()))
+        );
+        assert!(cmd("/digest daily").changes_settings());
+        assert!(!cmd("/digest preview").changes_settings());
+        assert!(!cmd("/digest").changes_settings());
         assert_eq!(Command::parse("hello /help", None), Parsed::NotACommand);
         assert_eq!(Command::parse("/", None), Parsed::NotACommand);
         assert_eq!(Command::parse("/ x", None), Parsed::NotACommand);

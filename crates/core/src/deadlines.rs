@@ -21,6 +21,8 @@ pub enum Stale {
     Superseded,
     #[error("the chat no longer follows this call")]
     NotFollowing,
+    #[error("a digest is written by render_digest")]
+    NotACallNotice,
 }
 
 impl Bot {
@@ -54,7 +56,11 @@ impl Bot {
 
     /// Reminders come in the language the chat subscribed in unless it picks one: there is no
     /// platform hint when the bot speaks first.
-    async fn remember_locale(&self, request: &Request, locale: Locale) -> Result<(), StoreError> {
+    pub(crate) async fn remember_locale(
+        &self,
+        request: &Request,
+        locale: Locale,
+    ) -> Result<(), StoreError> {
         if self.store.chat_prefs(&request.chat).await?.locale.is_none() {
             self.store
                 .set_chat_locale(&request.chat, Some(locale))
@@ -622,10 +628,16 @@ impl Bot {
         notice: &Notice,
         now: DateTime<Utc>,
     ) -> Result<Result<Response, Stale>, StoreError> {
-        let Some(call) = self.store.call(notice.call()).await? else {
+        let (id, version) = match notice {
+            Notice::Reminder { call, version, .. }
+            | Notice::Snoozed { call, version }
+            | Notice::DeadlineChanged { call, version, .. } => (call, *version),
+            Notice::Digest { .. } => return Ok(Err(Stale::NotACallNotice)),
+        };
+        let Some(call) = self.store.call(id).await? else {
             return Ok(Err(Stale::CallGone));
         };
-        if call.version != notice.version() {
+        if call.version != version {
             return Ok(Err(Stale::Superseded));
         }
         let subs = self.store.subscriptions(chat).await?;

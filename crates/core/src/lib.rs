@@ -9,6 +9,7 @@ mod bot;
 mod calls;
 mod command;
 mod deadlines;
+pub mod digest;
 mod flood;
 mod i18n;
 pub mod ics;
@@ -16,6 +17,7 @@ pub mod import;
 mod knowledge;
 mod locale;
 pub mod markup;
+pub mod news;
 mod nlu;
 pub mod outbox;
 pub mod pace;
@@ -35,11 +37,13 @@ pub use calls::{
 };
 pub use command::{Command, Parsed};
 pub use deadlines::Stale;
+pub use digest::{DigestPlan, DigestRequest, DigestSkipped};
 pub use flood::{FloodRule, Verdict};
 pub use i18n::{Args, Catalog, CatalogError};
 pub use knowledge::{CountryCode, KnowledgeError, Members, TOPIC_IDS, TopicId, UnknownTopic};
 pub use locale::{Locale, LocaleError, negotiate};
 pub use markup::{Block, Inline, Rich};
+pub use news::{BadNews, FeedState, NewsDraft, NewsItem};
 pub use nlu::{Matcher, NluError, Tuning, Understanding};
 pub use outbox::{
     Courier, CourierConfig, DeliveryOutcome, Entry, EntryState, Finish, NewEntry, Notice, Outbox,

@@ -28,22 +28,21 @@ pub enum Notice {
         version: u32,
         previous: DateTime<Utc>,
     },
+    /// The chat's digest of what arrived in `(from, slot]`, due at `slot`.
+    Digest {
+        from: DateTime<Utc>,
+        slot: DateTime<Utc>,
+    },
 }
 
 impl Notice {
-    pub fn call(&self) -> &CallId {
+    /// The call it is about; digests are about no one call.
+    pub fn call(&self) -> Option<&CallId> {
         match self {
             Notice::Reminder { call, .. }
             | Notice::Snoozed { call, .. }
-            | Notice::DeadlineChanged { call, .. } => call,
-        }
-    }
-
-    pub fn version(&self) -> u32 {
-        match self {
-            Notice::Reminder { version, .. }
-            | Notice::Snoozed { version, .. }
-            | Notice::DeadlineChanged { version, .. } => *version,
+            | Notice::DeadlineChanged { call, .. } => Some(call),
+            Notice::Digest { .. } => None,
         }
     }
 }
@@ -62,6 +61,9 @@ impl fmt::Display for Notice {
                 version,
                 previous,
             } => write!(f, "changed:{call}:{version}:{}", previous.timestamp()),
+            Notice::Digest { from, slot } => {
+                write!(f, "digest:{}:{}", from.timestamp(), slot.timestamp())
+            }
         }
     }
 }
@@ -88,6 +90,8 @@ impl FromStr for Notice {
                 .ok_or_else(bad)
         };
         let version = |i: usize| number(i).and_then(|v| u32::try_from(v).map_err(|_| bad()));
+        let instant =
+            |i: usize| number(i).and_then(|n| DateTime::from_timestamp(n, 0).ok_or_else(bad));
         match (parts.first().copied(), parts.len()) {
             (Some("reminder"), 4) => Ok(Notice::Reminder {
                 call: call(1)?,
@@ -104,7 +108,11 @@ impl FromStr for Notice {
             (Some("changed"), 4) => Ok(Notice::DeadlineChanged {
                 call: call(1)?,
                 version: version(2)?,
-                previous: DateTime::from_timestamp(number(3)?, 0).ok_or_else(bad)?,
+                previous: instant(3)?,
+            }),
+            (Some("digest"), 3) => Ok(Notice::Digest {
+                from: instant(1)?,
+                slot: instant(2)?,
             }),
             _ => Err(bad()),
         }
@@ -233,7 +241,8 @@ pub trait Outbox: Send + Sync {
         finish: &Finish,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
-    /// Cancels a chat's pending entries (of one call, or all); returns how many.
+    /// Cancels a chat's pending entries of one call, or with `None` of every call (its
+    /// digests stay); returns how many.
     async fn cancel_pending(
         &self,
         chat: &ChatRef,
@@ -447,17 +456,23 @@ impl Courier {
                 reason: Undelivered::Expired.to_string(),
             });
         }
-        let response = match self
-            .bot
-            .render_notice(&entry.chat, &entry.notice, now)
-            .await?
-        {
+        let rendered = match &entry.notice {
+            Notice::Digest { from, slot } => self
+                .bot
+                .render_digest(&entry.chat, *from, *slot, now)
+                .await?
+                .map_err(|skipped| skipped.to_string()),
+            notice => self
+                .bot
+                .render_notice(&entry.chat, notice, now)
+                .await?
+                .map_err(|stale| stale.to_string()),
+        };
+        let response = match rendered {
             Ok(r) => r,
-            Err(stale) => {
-                tracing::info!(key = %entry.key, reason = %stale, "not sent");
-                return Ok(Finish::Cancelled {
-                    reason: stale.to_string(),
-                });
+            Err(reason) => {
+                tracing::info!(key = %entry.key, %reason, "not sent");
+                return Ok(Finish::Cancelled { reason });
             }
         };
         let Some(sender) = self.senders.get(entry.chat.scope()) else {
@@ -540,6 +555,10 @@ mod tests {
                 version: 3,
                 previous: DateTime::from_timestamp(1_729_201_140, 0).unwrap(),
             },
+            Notice::Digest {
+                from: DateTime::from_timestamp(1_795_000_000, 0).unwrap(),
+                slot: DateTime::from_timestamp(1_795_600_000, 0).unwrap(),
+            },
         ] {
             assert_eq!(n.to_string().parse::<Notice>().unwrap(), n);
         }
@@ -549,6 +568,8 @@ mod tests {
             "reminder:cba:1:1",
             "nope:a:1",
             "changed:a:-1:0",
+            "digest:1",
+            "digest:x:1",
         ] {
             assert!(bad.parse::<Notice>().is_err(), "{bad}");
         }

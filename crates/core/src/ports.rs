@@ -5,7 +5,10 @@ use std::{fmt, str::FromStr, sync::Mutex};
 
 use chrono::{DateTime, Utc};
 
-use crate::{Call, CallDraft, CallId, LeadTimes, Locale, QuietHours, Subscription, Target, Zone};
+use crate::{
+    Call, CallDraft, CallId, DigestPlan, FeedState, LeadTimes, Locale, NewsDraft, NewsItem,
+    QuietHours, Subscription, Target, Zone,
+};
 
 /// A conversation on some front end: `scope:id`, e.g. `console:local`, `tg:12345`,
 /// `dc:channel:987`. The core never looks inside the id; the scope names the front end.
@@ -83,6 +86,10 @@ pub struct ChatPrefs {
     pub zone: Option<Zone>,
     pub quiet: Option<QuietHours>,
     pub leads: Option<LeadTimes>,
+    /// When the chat gets its newsletter digest; `None`: no digest.
+    pub digest: Option<DigestPlan>,
+    /// The moment of the chat's latest planned digest: the next one holds what came after.
+    pub digest_since: Option<DateTime<Utc>>,
     /// False once a platform said the chat is gone (bot blocked, channel deleted): nothing is
     /// sent to it until it speaks to the bot again.
     pub active: bool,
@@ -95,6 +102,8 @@ impl Default for ChatPrefs {
             zone: None,
             quiet: None,
             leads: None,
+            digest: None,
+            digest_since: None,
             active: true,
         }
     }
@@ -201,6 +210,33 @@ pub trait Store: Send + Sync {
     async fn subscribers(&self, call: &Call) -> Result<Vec<Subscriber>, StoreError>;
     /// Every lead-time set in use, the standard one included.
     async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError>;
+
+    /// Sets (or with `None` stops) the chat's digest. Stopping also forgets where the last
+    /// digest ended, so a digest turned on again later starts fresh.
+    async fn set_chat_digest(
+        &self,
+        chat: &ChatRef,
+        digest: Option<DigestPlan>,
+    ) -> Result<(), StoreError>;
+    /// Active chats that get a digest, with their settings.
+    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError>;
+    /// Moves each chat's `digest_since` forward to the given moment (never back), in one
+    /// transaction.
+    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError>;
+
+    /// Stores the items that are new (see [`crate::news`] for what counts as the same item)
+    /// in one transaction; returns how many were new.
+    async fn add_news(&self, drafts: &[NewsDraft], now: DateTime<Utc>)
+    -> Result<usize, StoreError>;
+    /// Items first seen in `(from, to]`, in the order they arrived.
+    async fn news_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<NewsItem>, StoreError>;
+    /// What the bot remembers of the feed at `url`.
+    async fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError>;
+    async fn set_feed_state(&self, state: &FeedState) -> Result<(), StoreError>;
 
     /// The instant up to which the scheduler has planned, shared by all instances.
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;

@@ -14,6 +14,8 @@
 //!   long is left); the earlier ones are recorded as skipped. If the deadline itself passed, they
 //!   are recorded as dropped and logged.
 //! - Quiet hours delay a reminder until they end, unless the deadline would pass first.
+//! - The same tick plans the chats' newsletter digests due in its window (see
+//!   [`crate::digest`]).
 
 use std::{collections::BTreeSet, sync::Arc};
 
@@ -42,6 +44,8 @@ pub struct TickOutcome {
     pub skipped: usize,
     /// Reminders whose deadline passed before they could be planned.
     pub dropped: usize,
+    /// Digest entries created now.
+    pub digests: usize,
 }
 
 /// Plans reminders into the outbox.
@@ -112,8 +116,26 @@ impl Scheduler {
             }
         }
         outcome.planned += self.enqueue(&mut entries).await?;
+        outcome.digests = self.plan_digests(from, now).await?;
         self.store.set_planned_until(now).await?;
         Ok(outcome)
+    }
+
+    /// Plans the digests due in `(from, now]`; entries first, then the chats' cursors, so a
+    /// crash in between only plans the same keys again.
+    async fn plan_digests(
+        &self,
+        from: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let chats = self.store.digest_chats().await?;
+        let (entries, cursors) = crate::digest::plan_digests(&chats, from, now);
+        let mut created = 0;
+        for chunk in entries.chunks(ENQUEUE_CHUNK) {
+            created += self.outbox.enqueue(chunk).await?;
+        }
+        self.store.advance_digests(&cursors).await?;
+        Ok(created)
     }
 
     /// Writes entries and returns how many of the pending ones were new.

@@ -80,6 +80,11 @@ async fn quiet(ctx: AppCtx<'_>, hours: Option<String>) -> Result<(), DiscordErro
 }
 
 #[poise::command(slash_command)]
+async fn digest(ctx: AppCtx<'_>, schedule: Option<String>) -> Result<(), DiscordError> {
+    run(ctx, schedule).await
+}
+
+#[poise::command(slash_command)]
 async fn language(
     ctx: AppCtx<'_>,
     #[autocomplete = "languages"] language: Option<String>,
@@ -168,6 +173,7 @@ pub(crate) fn all(core: &Bot) -> Vec<Command> {
             "remind" => remind(),
             "timezone" => timezone(),
             "quiet" => quiet(),
+            "digest" => digest(),
             "language" => language(),
             _ => plain(),
         };

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{
-    Call, CallId, ChatPrefs, ChatRef, LeadTimes, Locale, QuietHours, StoreError, Subscriber,
-    Subscription, Target, Zone,
+    Call, CallId, ChatPrefs, ChatRef, DigestPlan, LeadTimes, Locale, QuietHours, StoreError,
+    Subscriber, Subscription, Target, Zone,
 };
 use sqlx::{Any, Executor, Row, any::AnyRow};
 
@@ -56,7 +56,12 @@ struct Parsed {
     zones: HashMap<String, Result<Zone, String>>,
     quiet: HashMap<String, Result<QuietHours, String>>,
     leads: HashMap<String, Result<LeadTimes, String>>,
+    digests: HashMap<String, Result<DigestPlan, String>>,
 }
+
+/// The columns [`prefs_from_row`] reads, for `SELECT` and `GROUP BY` lists.
+pub(crate) const PREFS_COLUMNS: &str =
+    "c.locale, c.zone, c.quiet, c.leads, c.digest, c.digest_since, c.active";
 
 /// The stored text of a setting, parsed (through the memo), or `Corrupt` naming the chat.
 fn setting<T: Clone, E: std::fmt::Display>(
@@ -79,7 +84,7 @@ fn setting<T: Clone, E: std::fmt::Display>(
         .map_err(|e| StoreError::Corrupt(format!("chat {chat}: {column}: {e}")))
 }
 
-/// The typed settings of a row with the columns `locale, zone, quiet, leads, active`.
+/// The typed settings of a row with the [`PREFS_COLUMNS`].
 fn prefs_from_row(chat: &str, row: &AnyRow, memo: &mut Parsed) -> Result<ChatPrefs, StoreError> {
     let active: i64 = row.try_get("active").map_err(backend_error)?;
     Ok(ChatPrefs {
@@ -87,6 +92,18 @@ fn prefs_from_row(chat: &str, row: &AnyRow, memo: &mut Parsed) -> Result<ChatPre
         zone: setting(&mut memo.zones, chat, row, "zone", Zone::parse)?,
         quiet: setting(&mut memo.quiet, chat, row, "quiet", QuietHours::parse)?,
         leads: setting(&mut memo.leads, chat, row, "leads", LeadTimes::parse)?,
+        digest: setting(
+            &mut memo.digests,
+            chat,
+            row,
+            "digest",
+            str::parse::<DigestPlan>,
+        )?,
+        digest_since: row
+            .try_get::<Option<i64>, _>("digest_since")
+            .map_err(backend_error)?
+            .map(|s| instant(s, &format!("chat {chat}: digest_since")))
+            .transpose()?,
         active: match active {
             0 => false,
             1 => true,
@@ -100,11 +117,13 @@ fn prefs_from_row(chat: &str, row: &AnyRow, memo: &mut Parsed) -> Result<ChatPre
 }
 
 pub(crate) async fn chat_prefs(store: &SqlStore, chat: &ChatRef) -> Result<ChatPrefs, StoreError> {
-    let row = sqlx::query("SELECT locale, zone, quiet, leads, active FROM chats WHERE chat = $1")
-        .bind(chat.to_string())
-        .fetch_optional(&store.pool)
-        .await
-        .map_err(backend_error)?;
+    let row = sqlx::query(&format!(
+        "SELECT {PREFS_COLUMNS} FROM chats c WHERE c.chat = $1"
+    ))
+    .bind(chat.to_string())
+    .fetch_optional(&store.pool)
+    .await
+    .map_err(backend_error)?;
     match row {
         Some(row) => prefs_from_row(&chat.to_string(), &row, &mut Parsed::default()),
         None => Ok(ChatPrefs::default()),
@@ -170,6 +189,9 @@ pub(crate) async fn move_chat(
              zone = COALESCE(zone, (SELECT o.zone FROM chats o WHERE o.chat = $1)),
              quiet = COALESCE(quiet, (SELECT o.quiet FROM chats o WHERE o.chat = $1)),
              leads = COALESCE(leads, (SELECT o.leads FROM chats o WHERE o.chat = $1)),
+             digest = COALESCE(digest, (SELECT o.digest FROM chats o WHERE o.chat = $1)),
+             digest_since = COALESCE(digest_since,
+                 (SELECT o.digest_since FROM chats o WHERE o.chat = $1)),
              updated_at = $3
          WHERE chat = $2",
     )
@@ -349,15 +371,15 @@ pub(crate) async fn subscribers(
         .topic
         .map(|t| Target::Topic(t).to_string())
         .unwrap_or_else(|| all.clone());
-    let rows = sqlx::query(
-        "SELECT c.chat, c.locale, c.zone, c.quiet, c.leads, c.active, MIN(s.since) AS since
+    let rows = sqlx::query(&format!(
+        "SELECT c.chat, {PREFS_COLUMNS}, MIN(s.since) AS since
          FROM subscriptions s JOIN chats c ON c.chat = s.chat
          WHERE c.active = 1
            AND s.target IN ($1, $2, $3)
            AND NOT EXISTS (SELECT 1 FROM dismissals d WHERE d.chat = s.chat AND d.call = $4)
-         GROUP BY c.chat, c.locale, c.zone, c.quiet, c.leads, c.active
-         ORDER BY c.chat",
-    )
+         GROUP BY c.chat, {PREFS_COLUMNS}
+         ORDER BY c.chat"
+    ))
     .bind(all)
     .bind(by_call)
     .bind(by_topic)
@@ -410,6 +432,87 @@ pub(crate) async fn lead_sets(store: &SqlStore) -> Result<Vec<LeadTimes>, StoreE
         }
     }
     Ok(sets)
+}
+
+/// Sets or stops the digest; stopping forgets its cursor.
+pub(crate) async fn set_digest(
+    store: &SqlStore,
+    chat: &ChatRef,
+    digest: Option<DigestPlan>,
+) -> Result<(), StoreError> {
+    let sql = match digest {
+        Some(_) => {
+            "INSERT INTO chats (chat, digest, created_at, updated_at) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (chat) DO UPDATE SET digest = excluded.digest,
+                 updated_at = excluded.updated_at"
+        }
+        None => {
+            "INSERT INTO chats (chat, digest, created_at, updated_at) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (chat) DO UPDATE SET digest = NULL, digest_since = NULL,
+                 updated_at = excluded.updated_at"
+        }
+    };
+    sqlx::query(sql)
+        .bind(chat.to_string())
+        .bind(digest.map(|d| d.to_string()))
+        .bind(wall_clock())
+        .execute(&store.pool)
+        .await
+        .map_err(backend_error)?;
+    Ok(())
+}
+
+/// Active chats with a digest. A chat whose stored settings do not parse is left out and
+/// logged, as for reminders.
+pub(crate) async fn digest_chats(
+    store: &SqlStore,
+) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT c.chat, {PREFS_COLUMNS} FROM chats c
+         WHERE c.digest IS NOT NULL AND c.active = 1
+         ORDER BY c.chat"
+    ))
+    .fetch_all(&store.pool)
+    .await
+    .map_err(backend_error)?;
+    let mut found = Vec::with_capacity(rows.len());
+    let mut memo = Parsed::default();
+    for row in &rows {
+        let chat: String = row.try_get("chat").map_err(backend_error)?;
+        let parsed = chat
+            .parse::<ChatRef>()
+            .map_err(|e| StoreError::Corrupt(format!("chat {chat}: {e}")))
+            .and_then(|c| Ok((c, prefs_from_row(&chat, row, &mut memo)?)));
+        match parsed {
+            Ok(pair) => found.push(pair),
+            Err(e) => tracing::error!(error = %e, "chat left out of the digests"),
+        }
+    }
+    Ok(found)
+}
+
+/// Moves cursors forward only, so an older tick finishing late cannot move one back.
+pub(crate) async fn advance_digests(
+    store: &SqlStore,
+    moves: &[(ChatRef, DateTime<Utc>)],
+) -> Result<(), StoreError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let mut tx = store.begin_write().await?;
+    for (chat, at) in moves {
+        sqlx::query(
+            "UPDATE chats SET digest_since = $2
+             WHERE chat = $1 AND (digest_since IS NULL OR digest_since < $2)",
+        )
+        .bind(chat.to_string())
+        .bind(secs(*at))
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+    }
+    tx.commit().await.map_err(backend_error)?;
+    Ok(())
 }
 
 const PLANNED_UNTIL: &str = "planned_until";

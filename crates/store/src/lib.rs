@@ -8,18 +8,21 @@
 //!
 //! - `chats.rs`: chat settings, subscriptions, dismissals, subscribers, scheduler state.
 //! - `calls.rs`: the call catalogue and its import.
+//! - `news.rs`: news items for digests and the state of each feed.
 //! - `outbox.rs`: the delivery outbox (enqueue, claim under a lease, finish).
 
 mod calls;
 mod chats;
+mod news;
 mod outbox;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
 use chrono::{DateTime, Utc};
 use ecabot_core::{
-    Call, CallDraft, CallId, ChatPrefs, ChatRef, ImportReport, LeadTimes, Locale, QuietHours,
-    Store, StoreError, Subscriber, Subscription, Target, Zone,
+    Call, CallDraft, CallId, ChatPrefs, ChatRef, DigestPlan, FeedState, ImportReport, LeadTimes,
+    Locale, NewsDraft, NewsItem, QuietHours, Store, StoreError, Subscriber, Subscription, Target,
+    Zone,
 };
 use sqlx::{
     Any, AnyPool, Executor, Transaction,
@@ -345,6 +348,46 @@ impl Store for SqlStore {
 
     async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError> {
         chats::lead_sets(self).await
+    }
+
+    async fn set_chat_digest(
+        &self,
+        chat: &ChatRef,
+        digest: Option<DigestPlan>,
+    ) -> Result<(), StoreError> {
+        chats::set_digest(self, chat, digest).await
+    }
+
+    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError> {
+        chats::digest_chats(self).await
+    }
+
+    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError> {
+        chats::advance_digests(self, moves).await
+    }
+
+    async fn add_news(
+        &self,
+        drafts: &[NewsDraft],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        news::add(self, drafts, now).await
+    }
+
+    async fn news_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<NewsItem>, StoreError> {
+        news::between(self, from, to).await
+    }
+
+    async fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError> {
+        news::feed_state(self, url).await
+    }
+
+    async fn set_feed_state(&self, state: &FeedState) -> Result<(), StoreError> {
+        news::set_feed_state(self, state).await
     }
 
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

@@ -89,7 +89,7 @@ impl Outbox for SqlStore {
                     .bind(entry.key.clone())
                     .bind(entry.chat.to_string())
                     .bind(entry.chat.scope().to_owned())
-                    .bind(entry.notice.call().to_string())
+                    .bind(entry.notice.call().map(ToString::to_string))
                     .bind(entry.notice.to_string())
                     .bind(entry.state.as_str())
                     .bind(secs(entry.not_before))
@@ -249,7 +249,7 @@ impl Outbox for SqlStore {
             None => {
                 sqlx::query(
                     "UPDATE outbox SET state = 'cancelled', lease_until = NULL, updated_at = $2
-                     WHERE chat = $1 AND state = 'pending'",
+                     WHERE chat = $1 AND call IS NOT NULL AND state = 'pending'",
                 )
                 .bind(chat.to_string())
                 .bind(secs(now))
