@@ -96,12 +96,13 @@ async fn commands_are_registered_in_the_guild_with_finnish_localizations() {
         "quiet",
         "language",
         "ics",
+        "digest",
         "help",
         "cluster-organisations",
     ] {
         assert!(names.contains(&contract), "/{contract} missing: {names:?}");
     }
-    assert_eq!(commands.len(), 1 + 11 + ecabot_core::TOPIC_IDS.len());
+    assert_eq!(commands.len(), 1 + 12 + ecabot_core::TOPIC_IDS.len());
     let cat = &ecabot_tests::knowledge().catalog;
     let fi = Locale::parse("fi").unwrap();
     for command in commands {

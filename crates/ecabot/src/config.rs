@@ -8,6 +8,7 @@ use std::{
 use anyhow::{Context, bail};
 use ecabot_core::Locale;
 use ecabot_discord::DiscordConfig;
+use ecabot_feeds::{FeedSource, FetchConfig};
 use ecabot_telegram::{TelegramConfig, Token, WebhookConfig};
 
 /// A value that must never reach a log: `Debug` and `Display` print a placeholder.
@@ -48,6 +49,30 @@ struct FileConfig {
     schedule: Option<String>,
     telegram: Option<FileTelegram>,
     discord: Option<FileDiscord>,
+    digest: Option<FileDigest>,
+}
+
+/// `[digest]` in the file: the feeds and how they are fetched.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDigest {
+    /// When feeds are fetched: a cron expression with seconds.
+    fetch_schedule: Option<String>,
+    /// Seconds a fetch may take, body included.
+    timeout_secs: Option<u64>,
+    /// Largest feed document read, in bytes.
+    max_bytes: Option<u64>,
+    #[serde(default)]
+    feeds: Vec<FileFeed>,
+}
+
+/// One `[[digest.feeds]]` (or an inline table in `feeds = [...]`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFeed {
+    name: String,
+    url: String,
+    lang: String,
 }
 
 /// `[discord]` in the file; the `DISCORD_*` variables override each key.
@@ -91,7 +116,21 @@ pub struct Config {
     pub telegram: Option<TelegramConfig>,
     /// The Discord front end, when `DISCORD_TOKEN` is set.
     pub discord: Option<DiscordConfig>,
+    /// The digests' feeds, from `[digest]` in the configuration file.
+    pub digest: DigestConfig,
 }
+
+/// Where digests get their news.
+#[derive(Debug, Clone)]
+pub struct DigestConfig {
+    pub feeds: Vec<FeedSource>,
+    /// When feeds are fetched (`[digest] fetch_schedule`, default every 15 minutes).
+    pub schedule: cron::Schedule,
+    pub fetch: FetchConfig,
+}
+
+/// Every 15 minutes, at second 0.
+pub const DEFAULT_FETCH_SCHEDULE: &str = "0 */15 * * * *";
 
 /// Every minute, at second 0.
 pub const DEFAULT_SCHEDULE: &str = "0 * * * * *";
@@ -158,6 +197,7 @@ impl Config {
         };
         let telegram = telegram(from_file.telegram.unwrap_or_default(), env)?;
         let discord = discord(from_file.discord.unwrap_or_default(), env)?;
+        let digest = digest(from_file.digest.unwrap_or_default())?;
         Ok(Config {
             database_url,
             data_dir,
@@ -165,6 +205,7 @@ impl Config {
             schedule,
             telegram,
             discord,
+            digest,
         })
     }
 
@@ -284,6 +325,65 @@ fn discord(file: FileDiscord, env: &dyn Env) -> anyhow::Result<Option<DiscordCon
     Ok(Some(config))
 }
 
+fn digest(file: FileDigest) -> anyhow::Result<DigestConfig> {
+    let schedule_text = file
+        .fetch_schedule
+        .unwrap_or_else(|| DEFAULT_FETCH_SCHEDULE.to_owned());
+    let schedule = match schedule_text.parse::<cron::Schedule>() {
+        Ok(s) => s,
+        Err(e) => bail!(
+            "[digest] fetch_schedule: {schedule_text:?} is not a cron schedule ({e}); it has six fields, seconds first, e.g. \"0 */15 * * * *\" for every 15 minutes"
+        ),
+    };
+    let mut fetch = FetchConfig::default();
+    if let Some(secs) = file.timeout_secs {
+        if secs == 0 || secs > 300 {
+            bail!("[digest] timeout_secs: {secs} is not between 1 and 300 seconds");
+        }
+        fetch.timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(bytes) = file.max_bytes {
+        if bytes < 1024 {
+            bail!("[digest] max_bytes: {bytes} is too small for a feed (at least 1024)");
+        }
+        fetch.max_bytes = bytes;
+    }
+    let mut feeds: Vec<FeedSource> = Vec::new();
+    for (i, feed) in file.feeds.into_iter().enumerate() {
+        let which = format!("[digest] feeds[{i}] ({:?})", feed.name);
+        let name = feed.name.trim().to_owned();
+        if name.is_empty()
+            || name.chars().count() > ecabot_core::news::MAX_SOURCE_CHARS
+            || name.chars().any(char::is_control)
+        {
+            bail!(
+                "{which}: name must be 1 to {} visible characters; it is shown above the feed's items",
+                ecabot_core::news::MAX_SOURCE_CHARS
+            );
+        }
+        if feeds.iter().any(|f| f.name == name) {
+            bail!(
+                "{which}: another feed has this name; names tell feeds apart in digests and logs"
+            );
+        }
+        let Some(url) = ecabot_core::news::web_link(&feed.url) else {
+            bail!("{which}: url {:?} is not an http(s) address", feed.url);
+        };
+        let Ok(lang) = Locale::parse(&feed.lang) else {
+            bail!(
+                "{which}: lang {:?} is not a language tag (e.g. \"en\" or \"fi\")",
+                feed.lang
+            );
+        };
+        feeds.push(FeedSource { name, url, lang });
+    }
+    Ok(DigestConfig {
+        feeds,
+        schedule,
+        fetch,
+    })
+}
+
 /// A messages-per-second setting: a positive number, or `off` for no pacing (benchmarks).
 fn rate_limit(name: &str, value: &str, example: u32) -> anyhow::Result<Option<f64>> {
     match value.trim() {
@@ -353,6 +453,56 @@ mod tests {
         assert!(Config::load(Some(&file), &env).is_err());
         let bad = MapEnv(HashMap::from([("ECABOT_DEFAULT_LOCALE", "!!")]));
         assert!(Config::load(None, &bad).is_err());
+    }
+
+    #[test]
+    fn digest_feeds_from_the_file_with_clear_errors() {
+        let dir = std::env::temp_dir().join(format!("ecabot-digest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ecabot.toml");
+        let env = MapEnv(HashMap::from([("HOME", "/home/x")]));
+        let load = |text: &str| {
+            std::fs::write(&file, text).unwrap();
+            Config::load(Some(&file), &env).map_err(|e| format!("{e:#}"))
+        };
+        let defaults = load("").unwrap().digest;
+        assert!(defaults.feeds.is_empty());
+        assert_eq!(defaults.fetch.max_bytes, 5 * 1024 * 1024);
+        let config = load(
+            "[digest]\nfetch_schedule = \"0 0 * * * *\"\ntimeout_secs = 5\nmax_bytes = 100000\nfeeds = [\n  { name = \"ECCP news\", url = \"https://www.clustercollaboration.eu/rss.xml\", lang = \"en\" },\n  { name = \"Klusterit\", url = \"https://example.fi/feed\", lang = \"fi\" },\n]\n",
+        )
+        .unwrap()
+        .digest;
+        assert_eq!(config.feeds.len(), 2);
+        assert_eq!(config.feeds[1].lang.as_str(), "fi");
+        assert_eq!(config.fetch.timeout, std::time::Duration::from_secs(5));
+        assert_eq!(config.fetch.max_bytes, 100_000);
+        for (text, says) in [
+            (
+                "[digest]\nfeeds = [{ name = \"A\", url = \"ftp://x\", lang = \"en\" }]",
+                "feeds[0] (\"A\"): url \"ftp://x\" is not an http(s) address",
+            ),
+            (
+                "[digest]\nfeeds = [{ name = \"A\", url = \"https://x\", lang = \"??\" }]",
+                "lang \"??\" is not a language tag",
+            ),
+            (
+                "[digest]\nfeeds = [{ name = \"A\", url = \"https://x\", lang = \"en\" }, { name = \"A\", url = \"https://y\", lang = \"en\" }]",
+                "feeds[1] (\"A\"): another feed has this name",
+            ),
+            (
+                "[digest]\nfetch_schedule = \"hourly\"",
+                "fetch_schedule: \"hourly\" is not a cron schedule",
+            ),
+            ("[digest]\ntimeout_secs = 0", "timeout_secs: 0"),
+            (
+                "[digest]\nfeeds = [{ name = \"A\", url = \"https://x\" }]",
+                "missing field `lang`",
+            ),
+        ] {
+            let error = load(text).unwrap_err();
+            assert!(error.contains(says), "{text}: {error}");
+        }
     }
 
     #[test]

@@ -154,7 +154,9 @@ const STEPS_PER_TICK: usize = 16;
 
 async fn background_round(scheduler: &Scheduler, courier: &Courier) {
     match scheduler.tick().await {
-        Ok(outcome) if outcome.planned > 0 => tracing::info!(?outcome, "reminders planned"),
+        Ok(outcome) if outcome.planned + outcome.digests > 0 => {
+            tracing::info!(?outcome, "reminders and digests planned")
+        }
         Ok(_) => {}
         Err(error) => {
             tracing::error!(error = %error, source = ?std::error::Error::source(&error), "scheduler tick failed")

@@ -91,6 +91,35 @@ pub async fn ticker(schedule: cron::Schedule, ticks: tokio::sync::mpsc::Sender<(
     }
 }
 
+/// Fetches the configured feeds now and at every moment of their schedule, in a task of its
+/// own so a slow feed never holds up answers or deliveries. `None` without feeds.
+pub fn spawn_feeds(
+    config: &config::DigestConfig,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    if config.feeds.is_empty() {
+        return Ok(None);
+    }
+    let feeds = ecabot_feeds::Feeds::new(config.feeds.clone(), config.fetch.clone(), store, clock)
+        .context("cannot set up fetching the digest feeds")?;
+    let (tick_tx, mut ticks) = tokio::sync::mpsc::channel(1);
+    let schedule = config.schedule.clone();
+    Ok(Some(tokio::spawn(async move {
+        let ticker = tokio::spawn(ticker(schedule, tick_tx));
+        while ticks.recv().await.is_some() {
+            let outcome = feeds.step().await;
+            tracing::info!(
+                feeds = outcome.feeds.len(),
+                new = outcome.new_items(),
+                failed = outcome.failed(),
+                "feeds fetched"
+            );
+        }
+        ticker.abort();
+    })))
+}
+
 /// The terminal's language (`LC_ALL`, `LC_MESSAGES`, `LANG`) as a platform hint: `fi_FI.UTF-8` → `fi_FI`.
 pub fn terminal_locale_hint(env: &dyn Env) -> Option<String> {
     ["LC_ALL", "LC_MESSAGES", "LANG"]

@@ -6,7 +6,9 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
-use ecabot_core::{ChatRef, Clock, Courier, Locale, Request, Scheduler, Store, SystemClock};
+use ecabot_core::{
+    ChatRef, Clock, Courier, Locale, NewsDraft, Request, Scheduler, Store, SystemClock,
+};
 use ecabot_store::SqlStore;
 use tokio::io::BufReader;
 
@@ -51,6 +53,57 @@ enum Command {
     Calls {
         #[command(subcommand)]
         command: CallsCommand,
+    },
+    /// Manage the news that digests carry (operators).
+    News {
+        #[command(subcommand)]
+        command: NewsCommand,
+    },
+    /// Look at newsletter digests (operators).
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewsCommand {
+    /// Post an item: it goes into the next digest of every chat that reads its language.
+    ///
+    /// Example: ecabot news add --title "Cluster Booster Academy opens" --url https://clustersalliance.eu/academy
+    Add {
+        #[arg(long)]
+        title: String,
+        /// The http(s) address the item links to.
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        summary: Option<String>,
+        /// The language the item is written in (default: the configured default language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The name shown above it in digests.
+        #[arg(long, default_value = "European Clusters Alliance")]
+        source: String,
+    },
+    /// List the items of the last days, newest last.
+    List {
+        #[arg(long, default_value_t = 14)]
+        days: u32,
+    },
+    /// Fetch every configured feed once now and say how each went.
+    Fetch,
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Show what a chat's next digest would contain, in its language.
+    ///
+    /// Example: ecabot digest preview --chat tg:123456789
+    Preview {
+        /// The chat, as scope:id (tg:<chat id>, dc:<channel id>, console:<user>).
+        #[arg(long)]
+        chat: String,
     },
 }
 
@@ -153,6 +206,7 @@ async fn main() -> anyhow::Result<()> {
             let chat = ChatRef::new("console", user.as_deref().unwrap_or("local"))
                 .expect("valid chat reference");
             let (sender, inbox) = console::ConsoleSender::new(chat.clone());
+            let feeds = ecabot::spawn_feeds(&config.digest, store.clone(), clock.clone())?;
             let scheduler = Scheduler::new(store.clone(), store.clone(), clock);
             let courier = Courier::new(bot.clone(), ecabot::worker_name())
                 .with_sender("console", Arc::new(sender));
@@ -178,6 +232,9 @@ async fn main() -> anyhow::Result<()> {
             let result =
                 console::run_chat(&bot, session, stdin, tokio::io::stdout(), Some(background))
                     .await;
+            if let Some(feeds) = feeds {
+                feeds.abort();
+            }
             // Close the pool so SQLite checkpoints its write-ahead log before exit.
             store.close().await;
             match result {
@@ -193,6 +250,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Calls { command } => {
             let store = ecabot::open_store(&config).await?;
             let result = calls_command(&store, command).await;
+            store.close().await;
+            result?;
+        }
+        Command::News { command } => {
+            let store = Arc::new(ecabot::open_store(&config).await?);
+            let result = news_command(&store, &config, command).await;
+            store.close().await;
+            result?;
+        }
+        Command::Digest { command } => {
+            let store = Arc::new(ecabot::open_store(&config).await?);
+            let result = digest_command(knowledge, &store, &config, command).await;
             store.close().await;
             result?;
         }
@@ -256,6 +325,133 @@ async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Resul
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => print(&text)?,
             }
+        }
+    }
+    Ok(())
+}
+
+async fn news_command(
+    store: &Arc<SqlStore>,
+    config: &Config,
+    command: NewsCommand,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    match command {
+        NewsCommand::Add {
+            title,
+            url,
+            summary,
+            lang,
+            source,
+        } => {
+            let lang = match lang {
+                Some(tag) => Locale::parse(&tag).with_context(|| {
+                    format!("--lang {tag:?}: not a language tag (try en or fi)")
+                })?,
+                None => config.default_locale,
+            };
+            let draft = NewsDraft::new(
+                &source,
+                lang,
+                &title,
+                &url,
+                summary.as_deref(),
+                Some(now),
+                None,
+            )
+            .context("the item was not added")?;
+            let added = store.add_news(std::slice::from_ref(&draft), now).await?;
+            if added == 0 {
+                print(&format!(
+                    "already known (same link, or same title today): {}\n",
+                    draft.url
+                ))?;
+            } else {
+                print(&format!(
+                    "added: {} ({lang}); it goes into the next digests\n",
+                    draft.title
+                ))?;
+            }
+        }
+        NewsCommand::List { days } => {
+            let items = store
+                .news_between(now - chrono::Duration::days(i64::from(days)), now)
+                .await?;
+            let mut out = String::new();
+            for item in &items {
+                out.push_str(&format!(
+                    "{} {:<3} {:<24} {}\n    {}\n",
+                    item.added_at.format("%Y-%m-%d %H:%M"),
+                    item.lang,
+                    item.source,
+                    item.title,
+                    item.url
+                ));
+            }
+            if out.is_empty() {
+                out = format!("no items in the last {days} days\n");
+            }
+            print(&out)?;
+        }
+        NewsCommand::Fetch => {
+            if config.digest.feeds.is_empty() {
+                anyhow::bail!(
+                    "no feeds configured: add them to [digest] feeds in the configuration file"
+                );
+            }
+            let feeds = ecabot_feeds::Feeds::new(
+                config.digest.feeds.clone(),
+                config.digest.fetch.clone(),
+                store.clone(),
+                Arc::new(SystemClock),
+            )?;
+            let outcome = feeds.step().await;
+            let mut out = String::new();
+            for report in &outcome.feeds {
+                let line = match &report.result {
+                    Ok(ecabot_feeds::FeedResult::NotModified) => "not modified".to_owned(),
+                    Ok(ecabot_feeds::FeedResult::Fetched {
+                        entries,
+                        new,
+                        dropped,
+                    }) => format!("{entries} entries, {new} new, {dropped} without a web link"),
+                    Err(error) => format!("FAILED: {error}"),
+                };
+                out.push_str(&format!("{}: {line}\n", report.name));
+            }
+            print(&out)?;
+            if outcome.failed() > 0 {
+                anyhow::bail!(
+                    "{} of {} feeds failed; they are tried again at the next fetch",
+                    outcome.failed(),
+                    outcome.feeds.len()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn digest_command(
+    knowledge: Arc<ecabot_core::Knowledge>,
+    store: &Arc<SqlStore>,
+    config: &Config,
+    command: DigestCommand,
+) -> anyhow::Result<()> {
+    match command {
+        DigestCommand::Preview { chat } => {
+            let chat: ChatRef = chat.parse().with_context(|| {
+                format!("--chat {chat:?}: a chat is scope:id, e.g. tg:123456789 or dc:987654321")
+            })?;
+            let bot = ecabot::bot(knowledge, store.clone(), Arc::new(SystemClock), config);
+            let locale = bot.locale_for(&chat, None).await;
+            let response = bot.preview_digest(&chat, locale).await?;
+            let style = if std::io::stdout().is_terminal() {
+                console::Style::Ansi
+            } else {
+                console::Style::Plain
+            };
+            print(&format!("{}\n", console::render_response(&response, style)))?;
         }
     }
     Ok(())

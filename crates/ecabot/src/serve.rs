@@ -62,6 +62,7 @@ pub async fn serve(
         courier = courier.with_sender(ecabot_discord::SCOPE, discord.sender());
     }
 
+    let feeds = crate::spawn_feeds(&config.digest, store.clone(), clock.clone())?;
     let scheduler = Scheduler::new(store.clone(), store.clone(), clock);
     let (tick_tx, mut ticks) = tokio::sync::mpsc::channel(1);
     let ticker = tokio::spawn(crate::ticker(config.schedule.clone(), tick_tx));
@@ -74,7 +75,7 @@ pub async fn serve(
         tokio::select! {
             _ = stopping.changed() => break,
             Some(()) = ticks.recv() => match scheduler.tick().await {
-                Ok(outcome) if outcome.planned > 0 => tracing::info!(?outcome, "reminders planned"),
+                Ok(outcome) if outcome.planned + outcome.digests > 0 => tracing::info!(?outcome, "reminders and digests planned"),
                 Ok(_) => {}
                 Err(error) => tracing::error!(%error, source = ?std::error::Error::source(&error), "scheduler tick failed"),
             },
@@ -97,6 +98,9 @@ pub async fn serve(
     }
     tracing::info!(at = %Utc::now(), "stopping");
     ticker.abort();
+    if let Some(feeds) = feeds {
+        feeds.abort();
+    }
     if let Some(running) = telegram_running {
         running.stop().await;
     }

@@ -120,32 +120,37 @@ impl Feeds {
 
     /// Fetches every feed once. Never fails as a whole: each feed's report says how it went.
     pub async fn step(&self) -> FetchOutcome {
-        let feeds = futures_util::stream::iter(self.sources.iter().map(|source| async move {
-            let result = self.fetch_one(source).await;
-            match &result {
-                Ok(FeedResult::Fetched {
-                    entries,
-                    new,
-                    dropped,
-                }) => {
-                    tracing::info!(feed = %source.name, entries, new, dropped, "feed fetched");
-                }
-                Ok(FeedResult::NotModified) => {
-                    tracing::debug!(feed = %source.name, "feed not modified");
-                }
-                Err(error) => {
-                    tracing::warn!(feed = %source.name, %error, source = ?std::error::Error::source(error), "feed failed; it is tried again next time");
-                }
-            }
-            FeedReport {
-                name: source.name.clone(),
-                result,
-            }
-        }))
-        .buffered(CONCURRENCY)
-        .collect()
-        .await;
+        // Collected first: a stream holding the mapping closure across awaits is not `Send`
+        // for every lifetime, which `tokio::spawn` needs.
+        let pending: Vec<_> = self.sources.iter().map(|s| self.report(s)).collect();
+        let feeds = futures_util::stream::iter(pending)
+            .buffered(CONCURRENCY)
+            .collect()
+            .await;
         FetchOutcome { feeds }
+    }
+
+    async fn report(&self, source: &FeedSource) -> FeedReport {
+        let result = self.fetch_one(source).await;
+        match &result {
+            Ok(FeedResult::Fetched {
+                entries,
+                new,
+                dropped,
+            }) => {
+                tracing::info!(feed = %source.name, entries, new, dropped, "feed fetched");
+            }
+            Ok(FeedResult::NotModified) => {
+                tracing::debug!(feed = %source.name, "feed not modified");
+            }
+            Err(error) => {
+                tracing::warn!(feed = %source.name, %error, source = ?std::error::Error::source(error), "feed failed; it is tried again next time");
+            }
+        }
+        FeedReport {
+            name: source.name.clone(),
+            result,
+        }
     }
 
     async fn fetch_one(&self, source: &FeedSource) -> Result<FeedResult, FeedFailure> {
