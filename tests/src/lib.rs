@@ -3,6 +3,7 @@
 pub mod discord;
 pub mod fake_discord;
 pub mod fake_telegram;
+pub mod feed_server;
 pub mod logs;
 pub mod slow_store;
 pub mod telegram;
