@@ -466,3 +466,64 @@ pub async fn seed_subscribers(url: &str, count: usize, first: usize) {
     tx.commit().await.expect("commit");
     conn.close().await.ok();
 }
+
+/// The title of story `i` in [`fetch_stories`], as the feed has it and as readers see it:
+/// long, with markup characters (`&`, `<`) and non-ASCII letters, so digests built from it
+/// need splitting and escaping.
+pub fn story_title(i: usize) -> String {
+    format!(
+        "Story {i}: R&D matchmaking in Łódź, Tampere and Köln – 3 < 5 {}",
+        "partners wanted for green and digital transition projects ".repeat(2)
+    )
+    .trim_end()
+    .to_owned()
+}
+
+/// Serves an English RSS feed "ECCP news" of `n` stories at `/news.xml` on a new
+/// [`feed_server::FeedServer`] and fetches it once through the real feed client into `store`
+/// at the clock's time. Returns the server (keep it alive while it matters) and the new count.
+pub async fn fetch_stories(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    n: usize,
+) -> (feed_server::FeedServer, usize) {
+    let server = feed_server::FeedServer::start().await;
+    let titles: Vec<String> = (1..=n).map(story_title).collect();
+    let links: Vec<String> = (1..=n)
+        .map(|i| format!("https://www.clustercollaboration.eu/news/story-{i}?utm_source=rss"))
+        .collect();
+    let published = clock.now().to_rfc2822();
+    let items: Vec<feed_server::Item<'_>> = (0..n)
+        .map(|i| feed_server::Item {
+            title: &titles[i],
+            link: &links[i],
+            guid: None,
+            summary: Some("<p>Read <i>more</i> &amp; apply.</p>"),
+            published: &published,
+        })
+        .collect();
+    server.set(
+        "/news.xml",
+        feed_server::Route::Feed {
+            body: feed_server::rss("ECCP news", &items),
+            content_type: "application/rss+xml",
+            last_modified: "Sat, 21 Nov 2026 08:00:00 GMT",
+        },
+    );
+    let source = ecabot_feeds::FeedSource {
+        name: "ECCP news".into(),
+        url: server.url("/news.xml"),
+        lang: Locale::ENGLISH,
+    };
+    let feeds = ecabot_feeds::Feeds::new(
+        vec![source],
+        ecabot_feeds::FetchConfig::default(),
+        store,
+        clock,
+    )
+    .expect("a feed client");
+    let outcome = feeds.step().await;
+    assert_eq!(outcome.failed(), 0, "{outcome:?}");
+    let new = outcome.new_items();
+    (server, new)
+}

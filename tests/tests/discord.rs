@@ -655,3 +655,65 @@ async fn a_fan_out_stays_under_discords_global_limit() {
     assert_eq!(t.fake.too_many_requests(), 0);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_digest_of_a_real_feed_arrives_in_the_channel_within_embed_limits() {
+    let t = DiscordApp::spawn(start()).await;
+    let manager = FakeUser::new(521, "Erik", Some("en-GB"));
+    let set = t.fake.slash(
+        &manager,
+        member(EVERYONE_PERMISSIONS | MANAGE_CHANNELS),
+        "digest",
+        &[("schedule", "weekly")],
+    );
+    let confirmed = visible_json(&callbacks(&t, &set.id, 1).await[0].data);
+    assert!(confirmed.contains("every Monday at 09:00"), "{confirmed}");
+    let (_server, new) = ecabot_tests::fetch_stories(
+        t.app.store.clone(),
+        t.app.clock.clone(),
+        ecabot_core::digest::MAX_DIGEST_ITEMS,
+    )
+    .await;
+    assert_eq!(new, 40);
+    // Monday 11 January 2027, 09:00 in Brussels.
+    let at = Utc.with_ymd_and_hms(2027, 1, 11, 8, 0, 0).unwrap();
+    assert_eq!(
+        t.deliver_at(at - chrono::Duration::minutes(1)).await.sent,
+        0
+    );
+    let outcome = t.deliver_at(at).await;
+    assert_eq!(outcome.sent, 1, "{outcome:?}");
+    let posted = t.fake.messages_in(CHANNEL);
+    assert!(!posted.is_empty());
+    let mut seen = String::new();
+    for message in &posted {
+        let embeds = message.json["embeds"].as_array().expect("embeds");
+        let total: usize = embeds
+            .iter()
+            .map(|e| {
+                e["description"]
+                    .as_str()
+                    .unwrap_or("")
+                    .encode_utf16()
+                    .count()
+            })
+            .sum();
+        assert!(total <= 6000, "{total}");
+        seen.push_str(&visible(message));
+        seen.push('\n');
+    }
+    assert!(
+        seen.starts_with("Your weekly digest, 11 January 2027"),
+        "{seen}"
+    );
+    for i in 1..=40 {
+        let title = ecabot_tests::story_title(i);
+        assert_eq!(seen.matches(&format!("{title} ")).count(), 1, "story {i}");
+    }
+    assert!(seen.contains("/digest off stops it"), "{seen}");
+    for minutes in [1, 30, 600] {
+        t.deliver_at(at + chrono::Duration::minutes(minutes)).await;
+    }
+    assert_eq!(t.fake.messages_in(CHANNEL).len(), posted.len(), "sent once");
+    t.stop().await;
+}

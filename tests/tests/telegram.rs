@@ -669,3 +669,79 @@ async fn a_reminder_to_an_upgraded_group_follows_it_to_the_new_id() {
     assert_eq!(t.app.store.subscriptions(&new_chat).await.unwrap().len(), 1);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finnish_digest_of_a_real_feed_arrives_in_valid_parts() {
+    let t = TelegramApp::spawn(start()).await;
+    let user = FakeUser::new(1201, "Aino", Some("fi"));
+    t.fake
+        .push_update(t.fake.private_text(&user, "/digest daily 8.30"));
+    let confirmed = t.fake.wait_for(user.id, 1, ANSWER).await;
+    assert!(
+        visible(&confirmed[0]).contains("joka päivä klo 8.30"),
+        "{}",
+        visible(&confirmed[0])
+    );
+    // 45 long stories come in through the feed client; the digest holds the newest 40.
+    let (_server, new) = ecabot_tests::fetch_stories(
+        t.app.store.clone(),
+        t.app.clock.clone(),
+        ecabot_core::digest::MAX_DIGEST_ITEMS + 5,
+    )
+    .await;
+    assert_eq!(new, 45);
+    // 08:30 in Brussels on 2 March 2027 is 07:30 UTC.
+    let at = Utc.with_ymd_and_hms(2027, 3, 2, 7, 30, 0).unwrap();
+    assert_eq!(
+        t.deliver_at(at - chrono::Duration::minutes(1)).await.sent,
+        0
+    );
+    let outcome = t.deliver_at(at).await;
+    assert_eq!(outcome.sent, 1, "{outcome:?}");
+    let parts = t.fake.sent_to(user.id)[1..].to_vec();
+    assert!(parts.len() >= 3, "split into {} parts", parts.len());
+    let mut seen = String::new();
+    for part in &parts {
+        // Telegram counts the text after entity parsing: links' addresses do not count.
+        let text = visible(part);
+        assert!(text.encode_utf16().count() <= 4096, "{}", text.len());
+        seen.push_str(&text);
+        seen.push('\n');
+    }
+    assert!(
+        seen.starts_with("Päivän kooste, 2. maaliskuuta 2027"),
+        "{seen}"
+    );
+    assert!(seen.contains("…ja 5 muuta uutista."), "{seen}");
+    assert!(seen.contains("/digest off lopettaa sen"), "{seen}");
+    // Each of the first 40 titles (all published at once, so in arrival order) once, as
+    // written (English, HTML-looking text escaped), each a link in the HTML Telegram got.
+    let html: String = parts.iter().map(|p| p.text.as_str()).collect();
+    for i in 41..=45 {
+        assert!(
+            !seen.contains(&format!("Story {i}:")),
+            "story {i} is one of the 5 more"
+        );
+    }
+    for i in 1..=40 {
+        let title = ecabot_tests::story_title(i);
+        assert_eq!(
+            seen.matches(&format!("{title} ")).count(),
+            1,
+            "story {i}: {seen}"
+        );
+        assert!(
+            html.contains(&format!(
+                "href=\"https://www.clustercollaboration.eu/news/story-{i}?utm_source=rss\""
+            )),
+            "story {i} linked"
+        );
+    }
+    assert!(html.contains("Story 1: R&amp;D matchmaking"), "escaped");
+    assert!(html.contains("3 &lt; 5"), "escaped");
+    for minutes in [1, 30, 600] {
+        t.deliver_at(at + chrono::Duration::minutes(minutes)).await;
+    }
+    assert_eq!(t.fake.sent_to(user.id).len(), 1 + parts.len(), "sent once");
+    t.stop().await;
+}
