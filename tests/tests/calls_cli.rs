@@ -162,3 +162,149 @@ fn chat_manages_subscriptions_in_english_and_finnish() {
         assert!(fi.contains(expected), "missing {expected:?} in:\n{fi}");
     }
 }
+
+fn failed(output: Output) -> String {
+    assert!(!output.status.success(), "expected a failure");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn operators_post_news_fetch_feeds_and_preview_a_chats_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let posted = ok(run(
+        ecabot(
+            dir.path(),
+            &[
+                "news",
+                "add",
+                "--title",
+                "Cluster Booster Academy opens",
+                "--url",
+                "https://clustersalliance.eu/academy?utm_source=cli",
+                "--summary",
+                "Apply by the end of March.",
+            ],
+        ),
+        "",
+    ));
+    assert!(
+        posted.starts_with("added: Cluster Booster Academy opens (en)"),
+        "{posted}"
+    );
+    let again = ok(run(
+        ecabot(
+            dir.path(),
+            &[
+                "news",
+                "add",
+                "--title",
+                "Academy opens (again)",
+                "--url",
+                "https://clustersalliance.eu/academy",
+            ],
+        ),
+        "",
+    ));
+    assert!(again.starts_with("already known"), "{again}");
+    let refused = failed(run(
+        ecabot(
+            dir.path(),
+            &[
+                "news",
+                "add",
+                "--title",
+                "x",
+                "--url",
+                "javascript:alert(1)",
+            ],
+        ),
+        "",
+    ));
+    assert!(refused.contains("http:// or https://"), "{refused}");
+    let listed = ok(run(ecabot(dir.path(), &["news", "list"]), ""));
+    assert_eq!(
+        listed.matches("clustersalliance.eu/academy").count(),
+        1,
+        "{listed}"
+    );
+
+    // No feeds configured: `news fetch` says where to add them.
+    let none = failed(run(ecabot(dir.path(), &["news", "fetch"]), ""));
+    assert!(none.contains("[digest] feeds"), "{none}");
+
+    // A piped chat turns the weekly digest on; the operator previews it.
+    let mut chat = ecabot(dir.path(), &["chat", "--locale", "en"]);
+    chat.env("USER", "ops");
+    let chat = ok(run(chat, "/digest weekly\n"));
+    assert!(chat.contains("every Monday at 09:00"), "{chat}");
+    let preview = ok(run(
+        ecabot(dir.path(), &["digest", "preview", "--chat", "console:ops"]),
+        "",
+    ));
+    assert!(
+        preview.contains("Preview of the next digest")
+            && preview.contains("Cluster Booster Academy opens")
+            && preview.contains("Apply by the end of March."),
+        "{preview}"
+    );
+    let bad = failed(run(
+        ecabot(dir.path(), &["digest", "preview", "--chat", "nonsense"]),
+        "",
+    ));
+    assert!(bad.contains("--chat \"nonsense\""), "{bad}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_fetch_reads_the_configured_feeds_and_names_a_failing_one() {
+    use ecabot_tests::feed_server::{FeedServer, Item, Route, rss};
+    let server = FeedServer::start().await;
+    server.set(
+        "/eccp.xml",
+        Route::Feed {
+            body: rss(
+                "ECCP",
+                &[Item {
+                    title: "Klusteriyhteistyö – äöå",
+                    link: "https://www.clustercollaboration.eu/news/1",
+                    guid: None,
+                    summary: None,
+                    published: "Sat, 21 Nov 2026 08:00:00 GMT",
+                }],
+            ),
+            content_type: "application/rss+xml",
+            last_modified: "Sat, 21 Nov 2026 08:00:00 GMT",
+        },
+    );
+    server.set("/broken.xml", Route::Status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ecabot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[digest]\ntimeout_secs = 5\nfeeds = [\n  {{ name = \"ECCP news\", url = \"{}\", lang = \"fi\" }},\n  {{ name = \"Broken feed\", url = \"{}\", lang = \"en\" }},\n]\n",
+            server.url("/eccp.xml"),
+            server.url("/broken.xml")
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let fetch = || {
+        let cmd = ecabot(dir.path(), &["--config", &config, "news", "fetch"]);
+        tokio::task::spawn_blocking(move || run(cmd, ""))
+    };
+    let first = fetch().await.unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert!(!first.status.success());
+    assert!(stdout.contains("ECCP news: 1 entries, 1 new"), "{stdout}");
+    assert!(
+        stdout.contains("Broken feed: FAILED: the server answered 500"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 of 2 feeds failed"), "{stderr}");
+    let second = fetch().await.unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
+    assert!(stdout.contains("ECCP news: not modified"), "{stdout}");
+    let listed = ok(run(ecabot(dir.path(), &["news", "list"]), ""));
+    assert!(listed.contains("Klusteriyhteistyö – äöå"), "{listed}");
+}
