@@ -78,7 +78,7 @@ pub fn logs() -> &'static Logs {
                     .with_ansi(false)
                     .with_writer(raw)
                     .with_filter(EnvFilter::new(
-                        "ecabot=trace,ecabot_core=trace,ecabot_store=trace,ecabot_telegram=trace,ecabot_discord=trace",
+                        "ecabot=trace,ecabot_core=trace,ecabot_store=trace,ecabot_telegram=trace,ecabot_discord=trace,ecabot_feeds=trace",
                     )),
             )
             .init();

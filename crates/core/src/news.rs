@@ -81,10 +81,11 @@ impl NewsDraft {
         })
     }
 
-    /// The item's identity: the guid, else the link.
+    /// The item's identity: its source's guid, else the link. A guid is only unique within
+    /// its feed (many feeds number their posts), so it counts together with the source.
     pub fn key(&self) -> String {
         match &self.guid {
-            Some(guid) => format!("guid:{guid}"),
+            Some(guid) => format!("guid:{}\u{1f}{guid}", self.source),
             None => format!("link:{}", self.url),
         }
     }
@@ -291,7 +292,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.key(), "link:https://x.org/news/1/?utm_source=rss#top");
-        assert_eq!(b.key(), "guid:id-1");
+        assert_eq!(b.key(), "guid:ECCP\u{1f}id-1");
+        // Another feed's post number 1 is another story.
+        let other = NewsDraft {
+            source: "Klusterit".into(),
+            url: "https://y.org/1".into(),
+            title: "Something else".into(),
+            ..b.clone()
+        };
+        assert_ne!(other.key(), b.key());
         assert_eq!(a.url_key(), "https://x.org/news/1");
         assert_eq!(a.url_key(), b.url_key());
         assert_eq!(a.fingerprint(), b.fingerprint());
