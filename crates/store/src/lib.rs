@@ -134,6 +134,20 @@ fn instant(secs: i64, what: &dyn std::fmt::Display) -> Result<DateTime<Utc>, Sto
         .ok_or_else(|| StoreError::Corrupt(format!("{what}: {secs} is not an instant")))
 }
 
+/// The `VALUES` list of a many-row insert: `rows` tuples of `columns` numbered placeholders,
+/// numbering from `$offset + 1`, each tuple ending with `tail` (shared values such as `, $1`).
+fn value_rows(rows: usize, columns: usize, offset: usize, tail: &str) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", offset + row * columns + c))
+                .collect();
+            format!("({}{tail})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether a SQLite URL names an in-memory database, which lives as long as its connection.
 fn is_memory(url: &str) -> bool {
     url.contains(":memory:") || url.contains("mode=memory")
@@ -402,6 +416,12 @@ impl Store for SqlStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn value_rows_number_their_placeholders() {
+        assert_eq!(value_rows(2, 2, 1, ", $1"), "($2, $3, $1), ($4, $5, $1)");
+        assert_eq!(value_rows(1, 3, 0, ""), "($1, $2, $3)");
+    }
 
     #[test]
     fn urls_are_redacted() {

@@ -23,25 +23,7 @@ pub(crate) async fn add(
     let mut tx = store.begin_write().await?;
     let mut added = 0;
     for chunk in drafts.chunks(INSERT_ROWS) {
-        let rows = (0..chunk.len())
-            .map(|i| {
-                let p = i * 10;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5,
-                    p + 6,
-                    p + 7,
-                    p + 8,
-                    p + 9,
-                    p + 10
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let rows = crate::value_rows(chunk.len(), 10, 0, "");
         let sql = format!(
             "INSERT INTO news (key, url_key, fingerprint, source, lang, title, url, summary,
              published, added_at)

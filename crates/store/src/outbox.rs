@@ -60,23 +60,7 @@ impl Outbox for SqlStore {
         let mut added = 0;
         // Many rows per statement: a statement per row made a 100,000-entry tick take seconds.
         for chunk in entries.chunks(ENQUEUE_ROWS) {
-            let rows = (0..chunk.len())
-                .map(|i| {
-                    let p = i * 8;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 0, $1, $1)",
-                        p + 2,
-                        p + 3,
-                        p + 4,
-                        p + 5,
-                        p + 6,
-                        p + 7,
-                        p + 8,
-                        p + 9
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let rows = crate::value_rows(chunk.len(), 8, 1, ", 0, $1, $1");
             let sql = format!(
                 "INSERT INTO outbox (key, chat, scope, call, notice, state, not_before, expires,
                  attempts, created_at, updated_at)
