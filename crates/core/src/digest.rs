@@ -586,7 +586,7 @@ impl Bot {
         let summary = item
             .summary
             .as_deref()
-            .map(|s| shorten(s, SUMMARY_CHARS))
+            .map(|s| crate::news::cut(s, SUMMARY_CHARS))
             .unwrap_or_default();
         let date = item
             .published
@@ -644,18 +644,6 @@ fn inlines(text: &str) -> Vec<Inline> {
             Block::List(items) => items.into_iter().flatten().collect(),
         })
         .collect()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(max - 1).collect();
-    let at_word = match head.rfind(' ') {
-        Some(i) if i >= head.len() / 2 => &head[..i],
-        _ => head.as_str(),
-    };
-    format!("{}…", at_word.trim_end())
 }
 
 #[cfg(test)]

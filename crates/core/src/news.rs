@@ -161,7 +161,8 @@ fn tidy(text: &str, max: usize) -> String {
     cut(&out, max)
 }
 
-fn cut(text: &str, max: usize) -> String {
+/// At most `max` characters, cut at a word when that keeps at least half, marked with "…".
+pub(crate) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
