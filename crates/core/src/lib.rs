@@ -25,6 +25,7 @@ pub mod ports;
 mod reply;
 pub mod schedule;
 mod suggest;
+pub mod telemetry;
 mod token;
 
 pub use bot::{
@@ -47,7 +48,7 @@ pub use news::{BadNews, FeedState, NewsDraft, NewsItem};
 pub use nlu::{Matcher, NluError, Tuning, Understanding};
 pub use outbox::{
     Courier, CourierConfig, DeliveryOutcome, Entry, EntryState, Finish, NewEntry, Notice, Outbox,
-    SendError, Sender,
+    OutboxStats, SendError, Sender,
 };
 pub use ports::{
     ChatPrefs, ChatRef, Clock, ImportReport, ManualClock, Store, StoreError, Subscriber,
@@ -56,4 +57,5 @@ pub use ports::{
 pub use reply::{Action, Attachment, BadAction, Button, Reply, Response};
 pub use schedule::{Scheduler, TickOutcome};
 pub use suggest::{Suggest, Suggestion};
+pub use telemetry::{NoTelemetry, SendResult, Telemetry, TelemetryRef};
 pub use token::{REDACTED, Token};

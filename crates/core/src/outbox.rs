@@ -45,6 +45,16 @@ impl Notice {
             Notice::Digest { .. } => None,
         }
     }
+
+    /// What kind of notice it is, as its stored form starts (for logs and metrics).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Notice::Reminder { .. } => "reminder",
+            Notice::Snoozed { .. } => "snoozed",
+            Notice::DeadlineChanged { .. } => "changed",
+            Notice::Digest { .. } => "digest",
+        }
+    }
 }
 
 impl fmt::Display for Notice {
@@ -251,6 +261,19 @@ pub trait Outbox: Send + Sync {
     ) -> Result<u64, StoreError>;
     /// A chat's entries (or all with `None`), oldest first: for operators and tests.
     async fn entries(&self, chat: Option<&ChatRef>) -> Result<Vec<Entry>, StoreError>;
+    /// How much is waiting at `now`, for metrics and alerts.
+    async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, StoreError>;
+}
+
+/// The outbox's backlog at one instant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxStats {
+    /// Pending entries, due or not.
+    pub pending: u64,
+    /// Pending entries whose time has come (the backlog).
+    pub due: u64,
+    /// The `not_before` of the oldest due entry: how long the backlog has been waiting.
+    pub oldest_due: Option<DateTime<Utc>>,
 }
 
 /// Why a platform did not take a message.
@@ -293,6 +316,8 @@ enum Undelivered {
     NoSender(String),
     #[error("the chat moved to {0}")]
     Moved(ChatRef),
+    #[error("the claim ran out before the entry's turn")]
+    LeaseRunningOut,
 }
 
 /// What one delivery step did.
@@ -345,6 +370,7 @@ pub struct Courier {
     config: CourierConfig,
     name: String,
     claims: std::sync::atomic::AtomicU64,
+    telemetry: crate::TelemetryRef,
 }
 
 impl Courier {
@@ -356,11 +382,18 @@ impl Courier {
             config: CourierConfig::default(),
             name: name.into(),
             claims: Default::default(),
+            telemetry: crate::TelemetryRef::none(),
         }
     }
 
     pub fn with_config(mut self, config: CourierConfig) -> Courier {
         self.config = config;
+        self
+    }
+
+    /// Reports every finished entry to `telemetry`.
+    pub fn with_telemetry(mut self, telemetry: crate::TelemetryRef) -> Courier {
+        self.telemetry = telemetry;
         self
     }
 
@@ -412,6 +445,8 @@ impl Courier {
                         let marked = outbox
                             .finish(entry.id, token, &finish, self.bot.clock().now())
                             .await?;
+                        self.telemetry
+                            .entry_finished(entry.notice.kind(), finish.as_str());
                         if !marked {
                             tracing::warn!(key = %entry.key, "lost the claim before marking the entry");
                         }
@@ -450,6 +485,16 @@ impl Courier {
     }
 
     async fn deliver(&self, entry: &Entry, now: DateTime<Utc>) -> Result<Finish, StoreError> {
+        // A send that starts late in the lease could end after it, when another worker may
+        // have claimed the entry again: the last quarter of the lease sends nothing new.
+        let current = self.bot.clock().now();
+        if current >= now + self.config.lease * 3 / 4 {
+            tracing::info!(key = %entry.key, "claim nearly ran out before its turn; released");
+            return Ok(Finish::Retry {
+                at: current,
+                error: Undelivered::LeaseRunningOut.to_string(),
+            });
+        }
         if entry.expires.is_some_and(|e| e <= now) {
             tracing::warn!(key = %entry.key, chat = %entry.chat, "deadline passed before delivery; dropped");
             return Ok(Finish::Dropped {
@@ -523,6 +568,19 @@ impl Courier {
                     error: reason,
                 })
             }
+        }
+    }
+}
+
+impl Finish {
+    /// The word for how it ended, as metrics label it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Finish::Sent => "sent",
+            Finish::Retry { .. } => "retried",
+            Finish::Failed { .. } => "failed",
+            Finish::Dropped { .. } => "dropped",
+            Finish::Cancelled { .. } => "cancelled",
         }
     }
 }

@@ -446,6 +446,35 @@ impl Runs {
     }
 }
 
+/// A send budget shared by every instance of the bot. Platform limits count per bot, not per
+/// process: with several instances, each books its global slot here (the store keeps one
+/// timeline per platform) while the per-chat limits stay with the local [`Pacer`].
+#[async_trait::async_trait]
+pub trait SharedPace: Send + Sync {
+    /// Takes the next free slot at least `after` from now and waits for it: returns when the
+    /// message may go.
+    async fn take_turn(&self, after: Duration) -> Result<(), crate::StoreError>;
+    /// Books nothing for anyone before `wait` from now (the platform said to wait).
+    async fn hold(&self, wait: Duration) -> Result<(), crate::StoreError>;
+}
+
+/// A shared handle to a [`SharedPace`]; `Debug` so configs holding one stay printable.
+#[derive(Clone)]
+pub struct SharedPaceRef(pub Arc<dyn SharedPace>);
+
+impl std::fmt::Debug for SharedPaceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedPaceRef")
+    }
+}
+
+impl std::ops::Deref for SharedPaceRef {
+    type Target = dyn SharedPace;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

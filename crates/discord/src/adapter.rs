@@ -13,8 +13,8 @@ use std::{
 };
 
 use ecabot_core::{
-    Action, Bot, ChatRef, Request, Response, Rights, SendError, Sender, Token,
-    pace::{PaceConfig, Priority},
+    Action, Bot, ChatRef, Request, Response, Rights, SendError, Sender, TelemetryRef, Token,
+    pace::{PaceConfig, Priority, SharedPaceRef},
 };
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -25,7 +25,7 @@ use serenity::{
 
 use crate::{
     commands::{self, AppCtx},
-    send::{self, Outbound, Part, channel_of, chat_ref},
+    send::{self, Outbound, Part, SCOPE, channel_of, chat_ref},
 };
 
 /// How long an administrator check of a message's author is trusted.
@@ -51,6 +51,88 @@ pub struct DiscordConfig {
     /// A command still being answered after this long is deferred ("thinking…"), well within
     /// Discord's 3 s.
     pub defer_after: Duration,
+    /// The gateway shards this instance runs (`DISCORD_SHARDS`), so instances can split them.
+    pub shards: Shards,
+    /// The budget all instances share (`global_rate` is then spent there, not per process).
+    pub shared_pace: Option<SharedPaceRef>,
+    /// Where updates, replies and sends are counted.
+    pub telemetry: TelemetryRef,
+}
+
+/// A contiguous range of gateway shards out of a total: `first..=last` of `total`. Written
+/// `2/4` (shard 2 of 4) or `0-1/4` (shards 0 and 1 of 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shards {
+    first: u32,
+    last: u32,
+    total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadShards {
+    #[error("{0:?} is not a shard range: write <ids>/<total>, e.g. 0/1, 2/4 or 0-1/4")]
+    Form(String),
+    #[error("shard {id} does not exist: shards of {total} are numbered 0 to {last}", last = total - 1)]
+    OutOfRange { id: u32, total: u32 },
+    #[error("the range {first}-{last} runs backwards")]
+    Backwards { first: u32, last: u32 },
+}
+
+impl Shards {
+    /// The one shard of an unsharded bot.
+    pub const ALL_OF_ONE: Shards = Shards {
+        first: 0,
+        last: 0,
+        total: 1,
+    };
+
+    pub fn new(first: u32, last: u32, total: u32) -> Result<Shards, BadShards> {
+        if total == 0 || last >= total {
+            return Err(BadShards::OutOfRange {
+                id: last,
+                total: total.max(1),
+            });
+        }
+        if first > last {
+            return Err(BadShards::Backwards { first, last });
+        }
+        Ok(Shards { first, last, total })
+    }
+
+    pub fn first(&self) -> u32 {
+        self.first
+    }
+    pub fn last(&self) -> u32 {
+        self.last
+    }
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+}
+
+impl std::str::FromStr for Shards {
+    type Err = BadShards;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let form = || BadShards::Form(s.chars().take(40).collect());
+        let (ids, total) = s.trim().split_once('/').ok_or_else(form)?;
+        let number = |t: &str| t.trim().parse::<u32>().map_err(|_| form());
+        let total = number(total)?;
+        let (first, last) = match ids.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => (number(ids)?, number(ids)?),
+        };
+        Shards::new(first, last, total)
+    }
+}
+
+impl std::fmt::Display for Shards {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}/{}", self.first, self.total)
+        } else {
+            write!(f, "{}-{}/{}", self.first, self.last, self.total)
+        }
+    }
 }
 
 impl DiscordConfig {
@@ -61,6 +143,9 @@ impl DiscordConfig {
             api_url: None,
             global_rate: Some(45.0),
             defer_after: Duration::from_millis(1_500),
+            shards: Shards::ALL_OF_ONE,
+            shared_pace: None,
+            telemetry: TelemetryRef::none(),
         }
     }
 }
@@ -171,7 +256,14 @@ impl Discord {
         let http = gateway.http.clone();
         tracing::info!(bot = %me.name, "connected to Discord");
         let discord = Arc::new(Discord {
-            out: Outbound::new(http.clone(), client, token.clone(), pace),
+            out: Outbound::new(
+                http.clone(),
+                client,
+                token.clone(),
+                pace,
+                config.shared_pace.clone(),
+                config.telemetry.clone(),
+            ),
             core,
             http,
             token,
@@ -230,8 +322,14 @@ impl Discord {
             .ok_or(DiscordError::AlreadyStarted)?;
         let shards = gateway.shard_manager.clone();
         let token = self.token.clone();
+        let range = self.config.shards;
+        tracing::info!(shards = %range, "starting the Discord gateway");
         let task = tokio::spawn(async move {
-            if let Err(error) = gateway.start().await {
+            // serenity's range end is inclusive.
+            let started = gateway
+                .start_shard_range(range.first..range.last, range.total)
+                .await;
+            if let Err(error) = started {
                 tracing::error!(error = %token.redact(&error.to_string()), "the Discord gateway client stopped");
             }
         });
@@ -309,10 +407,18 @@ impl Discord {
                 let up = event.new == serenity::ConnectionStage::Connected;
                 self.connected.store(up, Ordering::Relaxed);
             }
-            FullEvent::Message { new_message } => self.on_message(new_message).await,
-            FullEvent::InteractionCreate {
-                interaction: Interaction::Component(press),
-            } => self.on_button(ctx, press).await,
+            FullEvent::Message { new_message } => {
+                if !new_message.author.bot {
+                    self.out.telemetry.update_received(SCOPE);
+                }
+                self.on_message(new_message).await
+            }
+            FullEvent::InteractionCreate { interaction } => {
+                self.out.telemetry.update_received(SCOPE);
+                if let Interaction::Component(press) = interaction {
+                    self.on_button(ctx, press).await
+                }
+            }
             FullEvent::ChannelDelete { channel, .. } => {
                 let chat = chat_ref(channel.id);
                 if let Err(error) = self.core.chat_gone(&chat).await {

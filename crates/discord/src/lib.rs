@@ -11,5 +11,5 @@ mod commands;
 pub mod markdown;
 mod send;
 
-pub use adapter::{Discord, DiscordConfig, DiscordError, Running};
+pub use adapter::{BadShards, Discord, DiscordConfig, DiscordError, Running, Shards};
 pub use send::{SCOPE, chat_ref};

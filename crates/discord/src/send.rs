@@ -8,8 +8,8 @@ use std::{
 };
 
 use ecabot_core::{
-    Action, Attachment, Button, ChatRef, Response, SendError, Token,
-    pace::{Pacer, Priority, Room},
+    Action, Attachment, Button, ChatRef, Response, SendError, SendResult, TelemetryRef, Token,
+    pace::{Pacer, Priority, Room, SharedPaceRef},
 };
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
@@ -158,6 +158,10 @@ pub(crate) struct Outbound {
     client: reqwest::Client,
     token: Token,
     pacer: Mutex<Pacer>,
+    /// The bot-wide global budget when several instances send; the local pacer then keeps
+    /// only the per-channel spacing.
+    shared: Option<SharedPaceRef>,
+    pub(crate) telemetry: TelemetryRef,
 }
 
 impl Outbound {
@@ -165,13 +169,21 @@ impl Outbound {
         http: Arc<Http>,
         client: reqwest::Client,
         token: Token,
-        pace: ecabot_core::pace::PaceConfig,
+        mut pace: ecabot_core::pace::PaceConfig,
+        shared: Option<SharedPaceRef>,
+        telemetry: TelemetryRef,
     ) -> Outbound {
+        if shared.is_some() {
+            pace.global_per_sec = None;
+            pace.reply_share = 0;
+        }
         Outbound {
             http,
             client,
             token,
             pacer: Mutex::new(Pacer::new(pace)),
+            shared,
+            telemetry,
         }
     }
 
@@ -181,20 +193,38 @@ impl Outbound {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    async fn pace(&self, channel: ChannelId, priority: Priority) {
+    /// Waits for this message's turn: the channel's own spacing here, the global limit in
+    /// the shared budget when there is one (unreachable, it is a transient failure: sending
+    /// unpaced could break the limit for every instance).
+    async fn pace(&self, channel: ChannelId, priority: Priority) -> Result<(), SendError> {
         let at = self.pacer().book(
             &channel.get().to_string(),
             Room::Private,
             priority,
             Instant::now(),
         );
-        tokio::time::sleep_until(at.into()).await;
+        let Some(shared) = &self.shared else {
+            tokio::time::sleep_until(at.into()).await;
+            return Ok(());
+        };
+        shared
+            .take_turn(at.saturating_duration_since(Instant::now()))
+            .await
+            .map_err(|e| SendError::Transient {
+                reason: format!("the shared send budget is unavailable: {e}"),
+                retry_after: None,
+            })
     }
 
-    fn hold(&self, channel: ChannelId, wait: Duration, global: bool) {
+    async fn hold(&self, channel: ChannelId, wait: Duration, global: bool) {
         let until = Instant::now() + wait;
         if global {
             self.pacer().hold_all(until);
+            if let Some(shared) = &self.shared
+                && let Err(error) = shared.hold(wait).await
+            {
+                tracing::warn!(%error, "could not share Discord's wait with the other instances");
+            }
         } else {
             self.pacer().hold(&channel.get().to_string(), until);
         }
@@ -216,8 +246,23 @@ impl Outbound {
             let mut tries = 0;
             loop {
                 tries += 1;
-                self.pace(channel, priority).await;
-                let (error, global) = match self.post(channel, part, &nonce).await {
+                self.pace(channel, priority).await?;
+                let started = Instant::now();
+                let posted = self.post(channel, part, &nonce).await;
+                let result = match &posted {
+                    Ok(()) => SendResult::Ok,
+                    Err((
+                        SendError::Transient {
+                            retry_after: Some(_),
+                            ..
+                        },
+                        _,
+                    )) => SendResult::RateLimited,
+                    Err(_) => SendResult::Error,
+                };
+                self.telemetry
+                    .message_sent(SCOPE, result, started.elapsed());
+                let (error, global) = match posted {
                     Ok(()) => break,
                     Err(failure) => failure,
                 };
@@ -227,7 +272,7 @@ impl Outbound {
                         retry_after: Some(wait),
                         ..
                     } => {
-                        self.hold(channel, wait, global);
+                        self.hold(channel, wait, global).await;
                         if first_bulk || wait > MAX_INLINE_WAIT || tries > PART_TRIES {
                             return Err(error);
                         }
@@ -245,6 +290,9 @@ impl Outbound {
                     error => return Err(error),
                 }
             }
+        }
+        if priority == Priority::Reply {
+            self.telemetry.reply_sent(SCOPE);
         }
         Ok(())
     }

@@ -13,8 +13,13 @@
 
 mod calls;
 mod chats;
+mod copy;
 mod news;
 mod outbox;
+mod pace;
+
+pub use copy::{CopyError, CopyReport, copy_database};
+pub use pace::{GUARD as PACE_GUARD, SqlPace};
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -228,6 +233,23 @@ impl SqlStore {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Whether the database answers a trivial query within `timeout` (readiness probes).
+    pub async fn ping(&self, timeout: Duration) -> Result<(), StoreError> {
+        match tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&self.pool)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(backend_error(e)),
+            Err(_) => Err(StoreError::Unavailable(
+                format!("no answer within {} ms", timeout.as_millis()).into(),
+            )),
+        }
+    }
+
+    /// The bot-wide budget of `per_sec` messages per second for platform `scope`, shared by
+    /// every instance on this database.
+    pub fn shared_pace(&self, scope: &str, per_sec: f64) -> SqlPace {
+        SqlPace::new(self.clone(), scope, per_sec)
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once

@@ -2,7 +2,9 @@
 //! (claim token + lease end) and finished only by the worker that still holds the lease.
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{CallId, ChatRef, Entry, EntryState, Finish, NewEntry, Outbox, StoreError};
+use ecabot_core::{
+    CallId, ChatRef, Entry, EntryState, Finish, NewEntry, Outbox, OutboxStats, StoreError,
+};
 use sqlx::{Row, any::AnyRow};
 
 use crate::{Backend, SqlStore, backend_error, instant, secs, wall_clock};
@@ -263,5 +265,31 @@ impl Outbox for SqlStore {
         }
         .map_err(backend_error)?;
         rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS pending,
+                    COALESCE(SUM(CASE WHEN not_before <= $1 THEN 1 ELSE 0 END), 0) AS due,
+                    MIN(CASE WHEN not_before <= $1 THEN not_before END) AS oldest_due
+             FROM outbox WHERE state = 'pending'",
+        )
+        .bind(secs(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        let count = |column: &str| -> Result<u64, StoreError> {
+            let n: i64 = row.try_get(column).map_err(backend_error)?;
+            Ok(n.max(0).unsigned_abs())
+        };
+        Ok(OutboxStats {
+            pending: count("pending")?,
+            due: count("due")?,
+            oldest_due: row
+                .try_get::<Option<i64>, _>("oldest_due")
+                .map_err(backend_error)?
+                .map(|s| instant(s, &"the oldest due outbox entry"))
+                .transpose()?,
+        })
     }
 }

@@ -10,8 +10,8 @@ use std::{
 };
 
 use ecabot_core::{
-    Action, Bot, ChatRef, Locale, Request, Response, Rights, SendError, Sender,
-    pace::{PaceConfig, Priority},
+    Action, Bot, ChatRef, Locale, Request, Response, Rights, SendError, Sender, TelemetryRef,
+    pace::{PaceConfig, Priority, SharedPaceRef},
 };
 use teloxide::{
     dispatching::{Dispatcher, UpdateFilterExt},
@@ -28,7 +28,7 @@ use teloxide::{
 
 use crate::{
     Token,
-    send::{Outbound, chat_ref, single_text},
+    send::{Outbound, SCOPE, chat_ref, single_text},
 };
 
 /// Anonymous group administrators write as this user, with the group as `sender_chat`.
@@ -52,6 +52,10 @@ pub struct TelegramConfig {
     pub global_rate: Option<f64>,
     /// How long one getUpdates request waits for updates.
     pub poll_timeout: Duration,
+    /// The budget all instances share (`global_rate` is then spent there, not per process).
+    pub shared_pace: Option<SharedPaceRef>,
+    /// Where updates, replies and sends are counted.
+    pub telemetry: TelemetryRef,
 }
 
 impl TelegramConfig {
@@ -62,6 +66,8 @@ impl TelegramConfig {
             webhook: None,
             global_rate: Some(25.0),
             poll_timeout: Duration::from_secs(10),
+            shared_pace: None,
+            telemetry: TelemetryRef::none(),
         }
     }
 }
@@ -129,7 +135,13 @@ impl Telegram {
         };
         tracing::info!(bot = %me.username(), "connected to Telegram");
         Ok(Arc::new(Telegram {
-            out: Outbound::new(api.clone(), token.clone(), pace),
+            out: Outbound::new(
+                api.clone(),
+                token.clone(),
+                pace,
+                config.shared_pace.clone(),
+                config.telemetry.clone(),
+            ),
             api,
             core,
             token,
@@ -178,18 +190,21 @@ impl Telegram {
         let handler = dptree::entry()
             .branch(Update::filter_message().endpoint(
                 |adapter: Arc<Telegram>, message: Message| async move {
+                    adapter.out.telemetry.update_received(SCOPE);
                     adapter.on_message(message).await;
                     Ok::<(), Infallible>(())
                 },
             ))
             .branch(Update::filter_callback_query().endpoint(
                 |adapter: Arc<Telegram>, query: CallbackQuery| async move {
+                    adapter.out.telemetry.update_received(SCOPE);
                     adapter.on_callback(query).await;
                     Ok::<(), Infallible>(())
                 },
             ))
             .branch(Update::filter_my_chat_member().endpoint(
                 |adapter: Arc<Telegram>, update: ChatMemberUpdated| async move {
+                    adapter.out.telemetry.update_received(SCOPE);
                     adapter.on_membership(update).await;
                     Ok::<(), Infallible>(())
                 },
@@ -511,6 +526,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// Whether updates are still being received (the receiver has not ended).
+    pub fn is_receiving(&self) -> bool {
+        !self.task.is_finished() && self.server.as_ref().is_none_or(|s| !s.is_finished())
+    }
+
     /// Stops receiving; handlers already running finish their replies.
     pub async fn stop(self) {
         self.stop.stop();

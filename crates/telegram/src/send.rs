@@ -8,8 +8,8 @@ use std::{
 };
 
 use ecabot_core::{
-    Attachment, Button, ChatRef, Reply, Response, SendError,
-    pace::{PaceConfig, Pacer, Priority, Room},
+    Attachment, Button, ChatRef, Reply, Response, SendError, SendResult, TelemetryRef,
+    pace::{PaceConfig, Pacer, Priority, Room, SharedPaceRef},
 };
 use teloxide::{
     ApiError, RequestError,
@@ -123,14 +123,30 @@ pub(crate) struct Outbound {
     api: teloxide::Bot,
     token: Token,
     pacer: Mutex<Pacer>,
+    /// The bot-wide global budget when several instances send; the local pacer then keeps
+    /// only the per-chat and per-group limits.
+    shared: Option<SharedPaceRef>,
+    pub(crate) telemetry: TelemetryRef,
 }
 
 impl Outbound {
-    pub(crate) fn new(api: teloxide::Bot, token: Token, pace: PaceConfig) -> Outbound {
+    pub(crate) fn new(
+        api: teloxide::Bot,
+        token: Token,
+        mut pace: PaceConfig,
+        shared: Option<SharedPaceRef>,
+        telemetry: TelemetryRef,
+    ) -> Outbound {
+        if shared.is_some() {
+            pace.global_per_sec = None;
+            pace.reply_share = 0;
+        }
         Outbound {
             api,
             token,
             pacer: Mutex::new(Pacer::new(pace)),
+            shared,
+            telemetry,
         }
     }
 
@@ -140,21 +156,38 @@ impl Outbound {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    async fn pace(&self, chat: ChatId, priority: Priority) {
+    /// Waits for this message's turn: the chat's own limits here, the global one in the
+    /// shared budget when there is one. A shared budget that cannot be reached is a
+    /// transient failure: sending unpaced could break the limit for every instance.
+    async fn pace(&self, chat: ChatId, priority: Priority) -> Result<(), SendError> {
         let room = if chat.is_user() {
             Room::Private
         } else {
             Room::Group
         };
-        let at = self
-            .pacer()
-            .book(&chat.0.to_string(), room, priority, Instant::now());
-        tokio::time::sleep_until(at.into()).await;
+        let now = Instant::now();
+        let at = self.pacer().book(&chat.0.to_string(), room, priority, now);
+        let Some(shared) = &self.shared else {
+            tokio::time::sleep_until(at.into()).await;
+            return Ok(());
+        };
+        shared
+            .take_turn(at.saturating_duration_since(Instant::now()))
+            .await
+            .map_err(|e| SendError::Transient {
+                reason: format!("the shared send budget is unavailable: {e}"),
+                retry_after: None,
+            })
     }
 
-    fn hold(&self, chat: ChatId, wait: Duration) {
+    async fn hold(&self, chat: ChatId, wait: Duration) {
         self.pacer()
             .hold(&chat.0.to_string(), Instant::now() + wait);
+        if let Some(shared) = &self.shared
+            && let Err(error) = shared.hold(wait).await
+        {
+            tracing::warn!(%error, "could not share Telegram's wait with the other instances");
+        }
     }
 
     /// Sends every part of `response` in order. Replies to people (`Priority::Reply`) wait out
@@ -170,8 +203,17 @@ impl Outbound {
             let mut tries = 0;
             loop {
                 tries += 1;
-                self.pace(chat, priority).await;
-                let error = match self.send_part(chat, part).await {
+                self.pace(chat, priority).await?;
+                let started = Instant::now();
+                let sent = self.send_part(chat, part).await;
+                let result = match &sent {
+                    Ok(()) => SendResult::Ok,
+                    Err(RequestError::RetryAfter(_)) => SendResult::RateLimited,
+                    Err(_) => SendResult::Error,
+                };
+                self.telemetry
+                    .message_sent(SCOPE, result, started.elapsed());
+                let error = match sent {
                     Ok(()) => break,
                     Err(error) => self.classify(error),
                 };
@@ -181,7 +223,7 @@ impl Outbound {
                         retry_after: Some(wait),
                         ..
                     } => {
-                        self.hold(chat, wait);
+                        self.hold(chat, wait).await;
                         if first_bulk || wait > MAX_INLINE_WAIT || tries > PART_TRIES {
                             return Err(error);
                         }
@@ -199,6 +241,9 @@ impl Outbound {
                     error => return Err(error),
                 }
             }
+        }
+        if priority == Priority::Reply {
+            self.telemetry.reply_sent(SCOPE);
         }
         Ok(())
     }
@@ -243,7 +288,7 @@ impl Outbound {
         html: String,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> Result<(), SendError> {
-        self.pace(chat, Priority::Reply).await;
+        self.pace(chat, Priority::Reply).await?;
         let mut request = self
             .api
             .edit_message_text(chat, message, html)
