@@ -2,12 +2,14 @@
 
 use std::{
     fmt,
+    net::SocketAddr,
     path::{Path, PathBuf},
+    time::Duration,
 };
 
 use anyhow::{Context, bail};
 use ecabot_core::Locale;
-use ecabot_discord::DiscordConfig;
+use ecabot_discord::{DiscordConfig, Shards};
 use ecabot_feeds::{FeedSource, FetchConfig};
 use ecabot_telegram::{TelegramConfig, Token, WebhookConfig};
 
@@ -47,6 +49,9 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     default_locale: Option<String>,
     schedule: Option<String>,
+    http_addr: Option<String>,
+    log_format: Option<String>,
+    outbox_lease_secs: Option<u64>,
     telegram: Option<FileTelegram>,
     discord: Option<FileDiscord>,
     digest: Option<FileDigest>,
@@ -83,6 +88,7 @@ struct FileDiscord {
     guild_id: Option<u64>,
     api_url: Option<String>,
     rate_limit: Option<String>,
+    shards: Option<String>,
 }
 
 /// `[telegram]` in the file; the `TELEGRAM_*` variables override each key.
@@ -118,6 +124,27 @@ pub struct Config {
     pub discord: Option<DiscordConfig>,
     /// The digests' feeds, from `[digest]` in the configuration file.
     pub digest: DigestConfig,
+    /// Where `serve` answers `/healthz`, `/readyz` and `/metrics` (`ECABOT_HTTP_ADDR`).
+    pub http_addr: SocketAddr,
+    /// How log lines are written (`ECABOT_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// How long a worker holds the outbox entries it claimed (`ECABOT_OUTBOX_LEASE_SECS`): an
+    /// instance that dies delays its entries by at most this much.
+    pub outbox_lease: Duration,
+}
+
+/// Where the operations endpoints listen unless `ECABOT_HTTP_ADDR` says otherwise: loopback,
+/// so nothing is exposed by default.
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:9464";
+
+/// The outbox lease unless `ECABOT_OUTBOX_LEASE_SECS` says otherwise.
+pub const DEFAULT_OUTBOX_LEASE_SECS: u64 = 120;
+
+/// Log lines for people (the default) or for log collectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where digests get their news.
@@ -195,6 +222,45 @@ impl Config {
                 "ECABOT_SCHEDULE / schedule: {schedule_text:?} is not a cron schedule ({e}); it has six fields, seconds first, e.g. \"0 * * * * *\" for every minute"
             ),
         };
+        let http_text = env
+            .var("ECABOT_HTTP_ADDR")
+            .or(from_file.http_addr)
+            .unwrap_or_else(|| DEFAULT_HTTP_ADDR.to_owned());
+        let Ok(http_addr) = http_text.trim().parse::<SocketAddr>() else {
+            bail!(
+                "ECABOT_HTTP_ADDR / http_addr: {http_text:?} is not an address and port like 127.0.0.1:9464 (0.0.0.0:9464 listens on every interface)"
+            );
+        };
+        let log_format = match env
+            .var("ECABOT_LOG_FORMAT")
+            .or(from_file.log_format)
+            .as_deref()
+            .map(str::trim)
+        {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                bail!(
+                    "ECABOT_LOG_FORMAT / log_format: {other:?} is not a log format; use text or json"
+                )
+            }
+        };
+        let lease_secs = match env.var("ECABOT_OUTBOX_LEASE_SECS") {
+            Some(text) => match text.trim().parse::<u64>() {
+                Ok(secs) => secs,
+                Err(_) => bail!(
+                    "ECABOT_OUTBOX_LEASE_SECS: {text:?} is not a number of seconds (default {DEFAULT_OUTBOX_LEASE_SECS})"
+                ),
+            },
+            None => from_file
+                .outbox_lease_secs
+                .unwrap_or(DEFAULT_OUTBOX_LEASE_SECS),
+        };
+        if !(1..=3_600).contains(&lease_secs) {
+            bail!(
+                "ECABOT_OUTBOX_LEASE_SECS / outbox_lease_secs: {lease_secs} is out of range; use 1 to 3600 seconds (a delivery must finish within it)"
+            );
+        }
         let telegram = telegram(from_file.telegram.unwrap_or_default(), env)?;
         let discord = discord(from_file.discord.unwrap_or_default(), env)?;
         let digest = digest(from_file.digest.unwrap_or_default())?;
@@ -206,6 +272,9 @@ impl Config {
             telegram,
             discord,
             digest,
+            http_addr,
+            log_format,
+            outbox_lease: Duration::from_secs(lease_secs),
         })
     }
 
@@ -322,6 +391,12 @@ fn discord(file: FileDiscord, env: &dyn Env) -> anyhow::Result<Option<DiscordCon
     if let Some(rate) = env.var("DISCORD_RATE_LIMIT").or(file.rate_limit) {
         config.global_rate = rate_limit("DISCORD_RATE_LIMIT", &rate, 45)?;
     }
+    if let Some(text) = env.var("DISCORD_SHARDS").or(file.shards) {
+        config.shards = match text.parse::<Shards>() {
+            Ok(shards) => shards,
+            Err(e) => bail!("DISCORD_SHARDS: {e}"),
+        };
+    }
     Ok(Some(config))
 }
 
@@ -385,6 +460,76 @@ fn digest(file: FileDigest) -> anyhow::Result<DigestConfig> {
 }
 
 /// A messages-per-second setting: a positive number, or `off` for no pacing (benchmarks).
+/// What `serve` would run with `config`, one line per part, secrets left out: the report of
+/// `ecabot config check`.
+pub fn summary(config: &Config) -> Vec<String> {
+    let rate = |r: Option<f64>| match r {
+        Some(r) => format!("{r} messages/s for the whole bot, shared by every instance"),
+        None => "no rate limit".to_owned(),
+    };
+    let database = match &config.database_url {
+        Some(url) => ecabot_store::redact_url(url.expose()),
+        None => format!(
+            "SQLite file {} (default)",
+            config.data_dir.join("ecabot.db").display()
+        ),
+    };
+    let mut lines = vec![
+        format!("database: {database}"),
+        format!("default language: {}", config.default_locale),
+        format!("scheduler: {}", config.schedule),
+        format!(
+            "operations endpoints: http://{}/healthz, /readyz, /metrics",
+            config.http_addr
+        ),
+        format!(
+            "logs: {}",
+            match config.log_format {
+                LogFormat::Text => "text",
+                LogFormat::Json => "json",
+            }
+        ),
+        format!("outbox lease: {} s", config.outbox_lease.as_secs()),
+    ];
+    lines.push(match &config.telegram {
+        None => "telegram: off (no TELEGRAM_BOT_TOKEN)".to_owned(),
+        Some(t) => match &t.webhook {
+            None => format!(
+                "telegram: long polling (one instance only), {}",
+                rate(t.global_rate)
+            ),
+            Some(w) => format!(
+                "telegram: webhook {} received on {}, {}",
+                w.url,
+                w.listen,
+                rate(t.global_rate)
+            ),
+        },
+    });
+    lines.push(match &config.discord {
+        None => "discord: off (no DISCORD_TOKEN)".to_owned(),
+        Some(d) => format!(
+            "discord: shards {}, {}{}",
+            d.shards,
+            rate(d.global_rate),
+            d.guild_id
+                .map(|g| format!(", commands in server {g}"))
+                .unwrap_or_default()
+        ),
+    });
+    lines.push(format!(
+        "digest feeds: {} (fetched {})",
+        config.digest.feeds.len(),
+        config.digest.schedule
+    ));
+    if config.telegram.is_none() && config.discord.is_none() {
+        lines.push(
+            "note: `ecabot serve` needs TELEGRAM_BOT_TOKEN or DISCORD_TOKEN; `ecabot chat` runs without".to_owned(),
+        );
+    }
+    lines
+}
+
 fn rate_limit(name: &str, value: &str, example: u32) -> anyhow::Result<Option<f64>> {
     match value.trim() {
         "off" => Ok(None),

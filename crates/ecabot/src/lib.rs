@@ -4,6 +4,8 @@
 pub mod config;
 pub mod console;
 pub mod logging;
+pub mod metrics;
+pub mod ops;
 pub mod serve;
 
 use std::{collections::HashSet, sync::Arc};
@@ -54,20 +56,30 @@ where
 
 /// Adds the shipped calls (the alliance's own past events) that the database does not have yet.
 /// Calls an operator imported or changed are never touched.
+/// Instances starting together may race to add them; the loser finds them added.
 pub async fn seed_calls(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let known: HashSet<String> = store.calls().await?.into_iter().map(|c| c.uid).collect();
-    let missing: Vec<CallDraft> = ecabot_core::import::seed_calls()
-        .into_iter()
-        .filter(|d| !known.contains(&d.uid))
-        .collect();
+    let missing = missing_seed_calls(store).await?;
     if missing.is_empty() {
         return Ok(0);
     }
-    let report = store
-        .import_calls(&missing, now)
-        .await
-        .context("could not add the shipped calls")?;
-    Ok(report.added.len())
+    match store.import_calls(&missing, now).await {
+        Ok(report) => Ok(report.added.len()),
+        Err(error) => {
+            if missing_seed_calls(store).await?.is_empty() {
+                tracing::debug!(%error, "another instance added the shipped calls first");
+                return Ok(0);
+            }
+            Err(error).context("could not add the shipped calls")
+        }
+    }
+}
+
+async fn missing_seed_calls(store: &dyn Store) -> anyhow::Result<Vec<CallDraft>> {
+    let known: HashSet<String> = store.calls().await?.into_iter().map(|c| c.uid).collect();
+    Ok(ecabot_core::import::seed_calls()
+        .into_iter()
+        .filter(|d| !known.contains(&d.uid))
+        .collect())
 }
 
 /// This process, as named in outbox claims.

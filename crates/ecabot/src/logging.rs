@@ -9,6 +9,8 @@ use std::{
 
 use tracing_subscriber::fmt::MakeWriter;
 
+use crate::config::LogFormat;
+
 /// Where redacted log lines go.
 pub type Sink = Arc<dyn Fn(&[u8]) + Send + Sync>;
 
@@ -113,15 +115,23 @@ impl<'a> MakeWriter<'a> for Redactor {
     }
 }
 
-/// Installs the global subscriber: `ECABOT_LOG` filter (default `warn`), human-readable lines
-/// on standard error, secrets redacted.
-pub fn init(secrets: Vec<String>) {
+/// Installs the global subscriber: `ECABOT_LOG` filter (default `warn`), lines on standard
+/// error for people or, with [`LogFormat::Json`], one JSON object per line for log
+/// collectors; secrets redacted either way.
+pub fn init(secrets: Vec<String>, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("ECABOT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(Redactor::stderr(secrets))
-        .init();
+        .with_writer(Redactor::stderr(secrets));
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+    }
 }
 
 #[cfg(test)]

@@ -64,6 +64,42 @@ enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
+    /// Check the configuration (operators).
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Move data between databases (operators).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Ask a running `ecabot serve` on ECABOT_HTTP_ADDR whether it is alive (GET /healthz);
+    /// exit status 0 when it is. For container health checks in images without curl.
+    Healthcheck,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Read the configuration file and the environment as `serve` would, and say exactly what
+    /// is wrong (exit status 1), or what would run.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy every table of one database into another, empty one (migrating both first): how a
+    /// pilot's SQLite file moves to PostgreSQL. Stop the bot first.
+    ///
+    /// Example: ecabot db copy --from sqlite:///var/lib/ecabot/ecabot.db --to postgres://ecabot@db/ecabot
+    Copy {
+        /// The database to read (sqlite://… or postgres://…).
+        #[arg(long)]
+        from: String,
+        /// The empty database to fill (sqlite://… or postgres://…).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -154,8 +190,15 @@ fn print(text: &str) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
-    ecabot::logging::init(config.secrets());
+    let loaded = Config::load(cli.config.as_deref(), &ProcessEnv);
+    if let Command::Config {
+        command: ConfigCommand::Check,
+    } = cli.command
+    {
+        return config_check(loaded);
+    }
+    let config = loaded?;
+    ecabot::logging::init(config.secrets(), config.log_format);
     let knowledge = ecabot::knowledge()?;
     match cli.command {
         Command::Ask { locale, json, text } => {
@@ -247,6 +290,24 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             ecabot::serve::serve(config, ecabot::worker_name(), stop_signal()).await?;
         }
+        Command::Config { .. } => unreachable!("handled before the configuration is required"),
+        Command::Db {
+            command: DbCommand::Copy { from, to },
+        } => db_copy(&from, &to).await?,
+        Command::Healthcheck => {
+            let mut addr = config.http_addr;
+            // A server listening on every interface is reached through loopback.
+            if addr.ip().is_unspecified() {
+                addr.set_ip(match addr {
+                    std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                    std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+                });
+            }
+            ecabot::ops::healthcheck(&addr.to_string(), std::time::Duration::from_secs(3))
+                .await
+                .map_err(|reason| anyhow::anyhow!("not healthy at {addr}: {reason}"))?;
+            println!("healthy");
+        }
         Command::Calls { command } => {
             let store = ecabot::open_store(&config).await?;
             let result = calls_command(&store, command).await;
@@ -327,6 +388,44 @@ async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Resul
             }
         }
     }
+    Ok(())
+}
+
+/// `ecabot config check`: the load's verdict, in full, and what would run.
+fn config_check(loaded: anyhow::Result<Config>) -> anyhow::Result<()> {
+    let config = match loaded {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("configuration error: {error:#}");
+            std::process::exit(1);
+        }
+    };
+    for line in ecabot::config::summary(&config) {
+        println!("{line}");
+    }
+    println!("configuration ok");
+    Ok(())
+}
+
+/// `ecabot db copy`: every table from one database into an empty other.
+async fn db_copy(from: &str, to: &str) -> anyhow::Result<()> {
+    if from == to {
+        anyhow::bail!("--from and --to name the same database");
+    }
+    let source = SqlStore::open(from).await.context("cannot open --from")?;
+    let target = SqlStore::open(to).await.context("cannot open --to")?;
+    let result = ecabot_store::copy_database(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    let report = result.context("the copy failed; the target was left as it was")?;
+    for (table, rows) in &report.tables {
+        println!("{table}: {rows} rows");
+    }
+    println!(
+        "copied {} to {}",
+        ecabot_store::redact_url(from),
+        ecabot_store::redact_url(to)
+    );
     Ok(())
 }
 
