@@ -4,7 +4,9 @@ pub mod discord;
 pub mod fake_discord;
 pub mod fake_telegram;
 pub mod feed_server;
+pub mod fleet;
 pub mod logs;
+pub mod pg_proxy;
 pub mod slow_store;
 pub mod telegram;
 
@@ -423,6 +425,11 @@ pub async fn test_databases() -> Vec<TestDatabase> {
     match std::env::var("ECABOT_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => dbs.push(TestDatabase::postgres(&url).await),
         _ => {
+            // CI sets this, so a storage story can never quietly lose its PostgreSQL half.
+            assert!(
+                std::env::var_os("ECABOT_TEST_REQUIRE_POSTGRES").is_none(),
+                "ECABOT_TEST_REQUIRE_POSTGRES is set but ECABOT_TEST_POSTGRES_URL is not"
+            );
             static SAID: std::sync::Once = std::sync::Once::new();
             SAID.call_once(|| {
                 eprintln!("ECABOT_TEST_POSTGRES_URL is not set: storage tests run on SQLite only")
