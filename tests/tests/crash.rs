@@ -7,7 +7,9 @@
 //! - killed after sending, before marking: delivered twice. This is the one window no outbox
 //!   can close without the platform's help (the message left, the record of it did not);
 //!   adapters narrow it further with platform de-duplication (Discord's `nonce`);
-//! - killed after marking: delivered once, never again.
+//! - killed after marking: delivered once, never again;
+//! - not killed, but the database refuses the mark after the send: the worker keeps the mark
+//!   and writes it when the database is back, before claiming more, so nothing is sent twice.
 
 use std::{
     path::{Path, PathBuf},
@@ -199,5 +201,115 @@ async fn killed_workers_lose_nothing_and_repeat_only_in_the_send_window() {
             let later = app.run_at(moment + Duration::hours(1)).await;
             assert!(later.is_empty(), "never again afterwards");
         }
+    }
+}
+
+/// An outbox whose `finish` fails while `down` is set: the database going away between a send
+/// and its mark.
+struct Flaky {
+    inner: Arc<ecabot_store::SqlStore>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Outbox for Flaky {
+    async fn enqueue(
+        &self,
+        entries: &[ecabot_core::NewEntry],
+    ) -> Result<usize, ecabot_core::StoreError> {
+        self.inner.enqueue(entries).await
+    }
+    async fn claim(
+        &self,
+        scopes: &[&str],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+        token: &str,
+    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::StoreError> {
+        self.inner.claim(scopes, now, until, limit, token).await
+    }
+    async fn finish(
+        &self,
+        id: i64,
+        token: &str,
+        finish: &ecabot_core::Finish,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ecabot_core::StoreError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(ecabot_core::StoreError::Unavailable(
+                "connection refused".into(),
+            ));
+        }
+        self.inner.finish(id, token, finish, now).await
+    }
+    async fn cancel_pending(
+        &self,
+        chat: &ChatRef,
+        call: Option<&ecabot_core::CallId>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, ecabot_core::StoreError> {
+        self.inner.cancel_pending(chat, call, now).await
+    }
+    async fn entries(
+        &self,
+        chat: Option<&ChatRef>,
+    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::StoreError> {
+        self.inner.entries(chat).await
+    }
+    async fn stats(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<ecabot_core::OutboxStats, ecabot_core::StoreError> {
+        self.inner.stats(now).await
+    }
+}
+
+/// The database fails the mark of a message that was sent: the worker keeps the mark and writes
+/// it when the database answers again, before claiming anything, so the message is not sent a
+/// second time once the lease runs out (as it would be after a crash).
+#[tokio::test]
+async fn a_mark_the_database_refused_is_written_later_not_resent() {
+    for db in test_databases().await {
+        let moment = utc(2027, 3, 8, 16, 0);
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        app.import_toml(
+            "[[call]]\nid = \"flaky\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"2027-03-15T17:00\"\ntitle.en = \"Flaky database call\"\n",
+        )
+        .await;
+        let me = chat("flaky");
+        app.say(&me, "/subscribe").await;
+        app.scheduler.tick().await.unwrap();
+        app.clock.set(moment);
+        assert_eq!(app.scheduler.tick().await.unwrap().planned, 1);
+
+        let flaky = Arc::new(Flaky {
+            inner: app.store.clone(),
+            down: true.into(),
+        });
+        let bot = Arc::new(ecabot_core::Bot::new(
+            ecabot_tests::knowledge(),
+            app.store.clone(),
+            flaky.clone(),
+            app.clock.clone(),
+            ecabot_core::Locale::ENGLISH,
+        ));
+        let courier = Courier::new(bot, "flaky").with_sender("test", app.sender.clone());
+        assert!(courier.step().await.is_err(), "{}: the mark failed", app.db);
+        assert_eq!(app.sender.sent().len(), 1, "{}", app.db);
+        // Still down: the kept mark fails again and nothing new is claimed or sent.
+        app.clock.set(moment + Duration::seconds(30));
+        assert!(courier.step().await.is_err());
+        assert_eq!(app.sender.sent().len(), 1);
+
+        flaky.down.store(false, std::sync::atomic::Ordering::SeqCst);
+        app.clock.set(moment + Duration::minutes(5));
+        let outcome = courier.step().await.expect("the database is back");
+        assert_eq!(outcome.claimed, 0, "{}: marked before claiming", app.db);
+        let entries = app.store.entries(Some(&me)).await.unwrap();
+        assert_eq!(entries[0].state, EntryState::Sent, "{}", app.db);
+        assert_eq!(app.sender.take().len(), 1, "{}", app.db);
+        let later = app.run_at(moment + Duration::hours(1)).await;
+        assert!(later.is_empty(), "{}: never sent twice", app.db);
     }
 }

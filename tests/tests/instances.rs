@@ -8,8 +8,9 @@
 //!   only repeats are messages sent just before a kill and not yet marked (the documented
 //!   send-then-crash window); they are counted and reported;
 //! - PostgreSQL goes away for 20 s during the fan-out (a relay in front of it cuts every
-//!   connection and refuses new ones): /readyz says unready, nothing is lost, and the fan-out
-//!   resumes when the database is back.
+//!   connection and refuses new ones): /readyz says unready, nothing is lost, the fan-out
+//!   resumes when the database is back, and the sends whose mark failed in the cut are marked
+//!   by their own workers, not sent again.
 //!
 //! The three tests take turns (they measure rates; sharing two cores would blur them).
 
@@ -345,7 +346,9 @@ async fn a_database_outage_pauses_the_fan_out_and_loses_nothing() {
     let proxy = PgProxy::start(server_of(&db.url)).await;
     let fake = FakeTelegram::start(CANARY_TOKEN).await;
     let dir = tempfile::tempdir().unwrap();
-    let config = fleet(&proxy.rewrite(&db.url), &fake, 10, &dir);
+    // A lease longer than the outage: a send whose mark failed is marked by its own worker
+    // when the database is back, before anyone else may claim it.
+    let config = fleet(&proxy.rewrite(&db.url), &fake, 30, &dir);
     let mut instances: Vec<Instance> = (0..3)
         .map(|i| Instance::spawn(&config, &format!("instance-{i}")))
         .collect();

@@ -371,6 +371,9 @@ pub struct Courier {
     name: String,
     claims: std::sync::atomic::AtomicU64,
     telemetry: crate::TelemetryRef,
+    /// Ends not yet written: (entry id, claim token, how it ended). A send whose mark failed
+    /// is remembered, so a database outage does not make the next claimer send it again.
+    unmarked: std::sync::Mutex<Vec<(i64, String, Finish)>>,
 }
 
 impl Courier {
@@ -383,6 +386,7 @@ impl Courier {
             name: name.into(),
             claims: Default::default(),
             telemetry: crate::TelemetryRef::none(),
+            unmarked: Default::default(),
         }
     }
 
@@ -403,9 +407,44 @@ impl Courier {
         self
     }
 
+    fn unmarked(&self) -> std::sync::MutexGuard<'_, Vec<(i64, String, Finish)>> {
+        self.unmarked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Writes the ends a failed mark left behind; nothing new is claimed until they are written.
+    async fn mark_unmarked(&self, outbox: &dyn Outbox) -> Result<(), StoreError> {
+        let pending = std::mem::take(&mut *self.unmarked());
+        let mut left = Vec::new();
+        let mut failure = None;
+        for (id, token, finish) in pending {
+            if failure.is_some() {
+                left.push((id, token, finish));
+                continue;
+            }
+            match outbox
+                .finish(id, &token, &finish, self.bot.clock().now())
+                .await
+            {
+                Ok(true) => tracing::info!(id, "marked an entry after the database came back"),
+                Ok(false) => {
+                    tracing::warn!(id, "lost the claim of an entry before it could be marked")
+                }
+                Err(e) => {
+                    left.push((id, token, finish));
+                    failure = Some(e);
+                }
+            }
+        }
+        self.unmarked().extend(left);
+        failure.map_or(Ok(()), Err)
+    }
+
     /// Claims one batch and delivers it.
     pub async fn step(&self) -> Result<DeliveryOutcome, StoreError> {
         let outbox = self.bot.outbox().clone();
+        self.mark_unmarked(outbox.as_ref()).await?;
         let now = self.bot.clock().now();
         let serial = self
             .claims
@@ -442,9 +481,19 @@ impl Courier {
                 for entry in group {
                     let result = async {
                         let finish = self.deliver(entry, now).await?;
-                        let marked = outbox
+                        let marked = match outbox
                             .finish(entry.id, token, &finish, self.bot.clock().now())
-                            .await?;
+                            .await
+                        {
+                            Ok(marked) => marked,
+                            Err(e) if finish == Finish::Sent => {
+                                // Sent: marking later beats sending again after the lease.
+                                self.unmarked()
+                                    .push((entry.id, token.to_owned(), finish));
+                                return Err(e);
+                            }
+                            Err(e) => return Err(e),
+                        };
                         self.telemetry
                             .entry_finished(entry.notice.kind(), finish.as_str());
                         if !marked {
