@@ -201,3 +201,91 @@ fn bad_configuration_is_refused_clearly() {
     let help = String::from_utf8(run(cmd, b"").stdout).unwrap();
     assert!(help.contains("ask") && help.contains("chat"), "{help}");
 }
+
+/// `ecabot config check`: each bad setting is named with what to write instead (exit 1), and a
+/// good configuration is summarised without its secrets.
+#[test]
+fn config_check_says_exactly_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789";
+    for (var, value, says) in [
+        ("ECABOT_HTTP_ADDR", "localhost", "ECABOT_HTTP_ADDR"),
+        ("ECABOT_LOG_FORMAT", "xml", "use text or json"),
+        ("ECABOT_OUTBOX_LEASE_SECS", "0", "1 to 3600"),
+        (
+            "ECABOT_OUTBOX_LEASE_SECS",
+            "soon",
+            "not a number of seconds",
+        ),
+        ("DISCORD_SHARDS", "4/4", "shards of 4 are numbered 0 to 3"),
+        ("DISCORD_SHARDS", "one", "<ids>/<total>"),
+        ("ECABOT_SCHEDULE", "* * * * *", "six fields"),
+        (
+            "TELEGRAM_WEBHOOK_URL",
+            "https://bot.example.org/telegram",
+            "TELEGRAM_WEBHOOK_SECRET",
+        ),
+    ] {
+        let mut cmd = ecabot(dir.path());
+        cmd.env("DISCORD_TOKEN", "discord-token-value-123")
+            .env("TELEGRAM_BOT_TOKEN", token)
+            .env(var, value)
+            .args(["config", "check"]);
+        let out = run(cmd, b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{var}={value}: {stderr}");
+        assert!(stderr.contains("configuration error"), "{stderr}");
+        assert!(stderr.contains(says), "{var}={value}: {stderr}");
+    }
+
+    let mut cmd = ecabot(dir.path());
+    cmd.env("TELEGRAM_BOT_TOKEN", token)
+        .env("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/telegram")
+        .env("TELEGRAM_WEBHOOK_SECRET", "shared_secret-42")
+        .env("DISCORD_TOKEN", "discord-token-value-123")
+        .env("DISCORD_SHARDS", "0-1/4")
+        .env("ECABOT_DATABASE_URL", "postgres://bot:hunter2@db/ecabot")
+        .env("ECABOT_HTTP_ADDR", "0.0.0.0:9464")
+        .args(["config", "check"]);
+    let out = run(cmd, b"");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expected in [
+        "database: postgres://bot:***@db/ecabot",
+        "http://0.0.0.0:9464/healthz",
+        "telegram: webhook https://bot.example.org/telegram",
+        "discord: shards 0-1/4",
+        "configuration ok",
+    ] {
+        assert!(stdout.contains(expected), "{expected} in:\n{stdout}");
+    }
+    for secret in [
+        "hunter2",
+        "ABCdefGHI",
+        "shared_secret-42",
+        "discord-token-value",
+    ] {
+        assert!(!stdout.contains(secret), "{secret} printed:\n{stdout}");
+    }
+
+    // Nothing answers on the port: the health check fails, and says where it looked.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = ecabot(dir.path());
+    cmd.env("ECABOT_HTTP_ADDR", format!("0.0.0.0:{port}"))
+        .arg("healthcheck");
+    let out = run(cmd, b"");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

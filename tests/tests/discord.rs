@@ -717,3 +717,44 @@ async fn an_english_digest_of_a_real_feed_arrives_in_the_channel_within_embed_li
     assert_eq!(t.fake.messages_in(CHANNEL).len(), posted.len(), "sent once");
     t.stop().await;
 }
+
+/// `DISCORD_SHARDS=3/4`: this instance identifies as shard 3 of 4 and serves what that shard
+/// receives, so instances can split the gateway between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_runs_the_shard_it_is_given() {
+    let shards: ecabot_discord::Shards = "3/4".parse().expect("a shard range");
+    let t = DiscordApp::spawn_with(
+        ecabot_tests::TestDatabase::sqlite().await,
+        start(),
+        |config| {
+            config.shards = shards;
+        },
+    )
+    .await;
+    let identify = t.fake.identify().expect("an Identify");
+    assert_eq!(identify["shard"], serde_json::json!([3, 4]), "{identify}");
+    let user = FakeUser::new(512, "Shard", Some("en-US"));
+    let asked = t.fake.slash(&user, Place::Dm, "help", &[]);
+    let answer = &callbacks(&t, &asked.id, 1).await[0];
+    assert_eq!(answer.kind, 4, "answered on shard 3");
+    for (text, ok) in [
+        ("0/1", true),
+        ("0-1/4", true),
+        ("2-3/4", true),
+        ("4/4", false),
+        ("2-1/4", false),
+        ("1/0", false),
+        ("a/b", false),
+        ("3", false),
+    ] {
+        assert_eq!(text.parse::<ecabot_discord::Shards>().is_ok(), ok, "{text}");
+    }
+    assert_eq!(
+        "0-1/4"
+            .parse::<ecabot_discord::Shards>()
+            .unwrap()
+            .to_string(),
+        "0-1/4"
+    );
+    t.stop().await;
+}

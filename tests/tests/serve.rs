@@ -41,6 +41,8 @@ async fn serve_answers_on_telegram_and_stops_cleanly_on_sigterm() {
     let mut child = Command::new(ecabot_binary())
         .arg("serve")
         .env_clear()
+        // Tests run side by side: each asks for a free port, not the default 9464.
+        .env("ECABOT_HTTP_ADDR", "127.0.0.1:0")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", dir.path())
         .env("ECABOT_DATA_DIR", dir.path())
@@ -128,6 +130,8 @@ async fn serve_runs_discord_and_telegram_in_one_process() {
     let mut child = Command::new(ecabot_binary())
         .arg("serve")
         .env_clear()
+        // Tests run side by side: each asks for a free port, not the default 9464.
+        .env("ECABOT_HTTP_ADDR", "127.0.0.1:0")
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", dir.path())
         .env("ECABOT_DATA_DIR", dir.path())
@@ -209,6 +213,8 @@ fn serve_without_a_platform_says_what_to_set() {
     let output = Command::new(ecabot_binary())
         .arg("serve")
         .env_clear()
+        // Tests run side by side: each asks for a free port, not the default 9464.
+        .env("ECABOT_HTTP_ADDR", "127.0.0.1:0")
         .env("HOME", dir.path())
         .env("ECABOT_DATA_DIR", dir.path())
         .output()
@@ -226,6 +232,8 @@ fn refused(envs: &[(&str, String)]) -> String {
     let output = Command::new(ecabot_binary())
         .arg("serve")
         .env_clear()
+        // Tests run side by side: each asks for a free port, not the default 9464.
+        .env("ECABOT_HTTP_ADDR", "127.0.0.1:0")
         .env("HOME", dir.path())
         .env("ECABOT_DATA_DIR", dir.path())
         .env("ECABOT_LOG", "trace")
