@@ -458,6 +458,12 @@ pub trait SharedPace: Send + Sync {
     async fn hold(&self, wait: Duration) -> Result<(), crate::StoreError>;
 }
 
+/// The shared budget could not be reached: a send waits (transient failure) rather than go
+/// unpaced and break the limit for every instance.
+#[derive(Debug, thiserror::Error)]
+#[error("the shared send budget is unavailable: {0}")]
+pub struct PaceUnavailable(pub crate::StoreError);
+
 /// A shared handle to a [`SharedPace`]; `Debug` so configs holding one stay printable.
 #[derive(Clone)]
 pub struct SharedPaceRef(pub Arc<dyn SharedPace>);

@@ -211,7 +211,7 @@ impl Outbound {
             .take_turn(at.saturating_duration_since(Instant::now()))
             .await
             .map_err(|e| SendError::Transient {
-                reason: format!("the shared send budget is unavailable: {e}"),
+                reason: ecabot_core::pace::PaceUnavailable(e).to_string(),
                 retry_after: None,
             })
     }
