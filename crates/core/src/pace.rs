@@ -474,6 +474,19 @@ impl std::fmt::Debug for SharedPaceRef {
     }
 }
 
+impl SharedPaceRef {
+    /// Waits for the global turn of a message the local pacer allows at `at`. An unreachable
+    /// budget is a transient send failure: the outbox retries, a reply says it failed.
+    pub async fn turn_at(&self, at: std::time::Instant) -> Result<(), crate::SendError> {
+        self.take_turn(at.saturating_duration_since(std::time::Instant::now()))
+            .await
+            .map_err(|e| crate::SendError::Transient {
+                reason: PaceUnavailable(e).to_string(),
+                retry_after: None,
+            })
+    }
+}
+
 impl std::ops::Deref for SharedPaceRef {
     type Target = dyn SharedPace;
     fn deref(&self) -> &Self::Target {

@@ -203,17 +203,13 @@ impl Outbound {
             priority,
             Instant::now(),
         );
-        let Some(shared) = &self.shared else {
-            tokio::time::sleep_until(at.into()).await;
-            return Ok(());
-        };
-        shared
-            .take_turn(at.saturating_duration_since(Instant::now()))
-            .await
-            .map_err(|e| SendError::Transient {
-                reason: ecabot_core::pace::PaceUnavailable(e).to_string(),
-                retry_after: None,
-            })
+        match &self.shared {
+            Some(shared) => shared.turn_at(at).await,
+            None => {
+                tokio::time::sleep_until(at.into()).await;
+                Ok(())
+            }
+        }
     }
 
     async fn hold(&self, channel: ChannelId, wait: Duration, global: bool) {

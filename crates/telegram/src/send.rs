@@ -165,19 +165,16 @@ impl Outbound {
         } else {
             Room::Group
         };
-        let now = Instant::now();
-        let at = self.pacer().book(&chat.0.to_string(), room, priority, now);
-        let Some(shared) = &self.shared else {
-            tokio::time::sleep_until(at.into()).await;
-            return Ok(());
-        };
-        shared
-            .take_turn(at.saturating_duration_since(Instant::now()))
-            .await
-            .map_err(|e| SendError::Transient {
-                reason: ecabot_core::pace::PaceUnavailable(e).to_string(),
-                retry_after: None,
-            })
+        let at = self
+            .pacer()
+            .book(&chat.0.to_string(), room, priority, Instant::now());
+        match &self.shared {
+            Some(shared) => shared.turn_at(at).await,
+            None => {
+                tokio::time::sleep_until(at.into()).await;
+                Ok(())
+            }
+        }
     }
 
     async fn hold(&self, chat: ChatId, wait: Duration) {
