@@ -6,6 +6,7 @@ pub mod fake_telegram;
 pub mod feed_server;
 pub mod fleet;
 pub mod logs;
+pub mod measure;
 pub mod pg_proxy;
 pub mod slow_store;
 pub mod telegram;
