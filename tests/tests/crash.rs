@@ -313,3 +313,68 @@ async fn a_mark_the_database_refused_is_written_later_not_resent() {
         assert!(later.is_empty(), "{}: never sent twice", app.db);
     }
 }
+
+/// A platform so slow that each send takes 100 s of the test clock.
+struct Slow {
+    clock: Arc<ecabot_core::ManualClock>,
+    sent: std::sync::Mutex<Vec<String>>,
+}
+
+#[async_trait::async_trait]
+impl Sender for Slow {
+    async fn send(&self, chat: &ChatRef, _response: &Response, key: &str) -> Result<(), SendError> {
+        self.sent.lock().unwrap().push(format!("{chat} {key}"));
+        self.clock.advance(Duration::seconds(100));
+        Ok(())
+    }
+}
+
+/// A batch that outlasts three quarters of its 2-minute lease sends nothing more: the rest is
+/// released for the next claim instead of racing a worker that may take it over at the end.
+#[tokio::test]
+async fn nothing_is_sent_in_the_last_quarter_of_a_lease() {
+    for db in test_databases().await {
+        let moment = utc(2027, 3, 8, 16, 0);
+        let app = TestApp::spawn(db, utc(2027, 3, 1, 9, 0)).await;
+        for id in ["slow-a", "slow-b"] {
+            app.import_toml(&format!(
+                "[[call]]\nid = \"{id}\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"2027-03-15T17:00\"\ntitle.en = \"Slow call {id}\"\n"
+            ))
+            .await;
+        }
+        let me = chat("slow");
+        app.say(&me, "/subscribe").await;
+        app.scheduler.tick().await.unwrap();
+        app.clock.set(moment);
+        assert_eq!(app.scheduler.tick().await.unwrap().planned, 2);
+
+        let slow = Arc::new(Slow {
+            clock: app.clock.clone(),
+            sent: Default::default(),
+        });
+        let courier = Courier::new(app.bot.clone(), "slow").with_sender("test", slow.clone());
+        let first = courier.step().await.unwrap();
+        assert_eq!(
+            (first.claimed, first.sent, first.retried),
+            (2, 1, 1),
+            "{}",
+            app.db
+        );
+        let second = courier.step().await.unwrap();
+        assert_eq!(
+            (second.claimed, second.sent),
+            (1, 1),
+            "{}: released, then sent",
+            app.db
+        );
+        let sent = slow.sent.lock().unwrap().clone();
+        assert_eq!(sent.len(), 2, "{}", app.db);
+        assert_ne!(sent[0], sent[1], "{}: each reminder once", app.db);
+        let entries = app.store.entries(Some(&me)).await.unwrap();
+        assert!(
+            entries.iter().all(|e| e.state == EntryState::Sent),
+            "{}",
+            app.db
+        );
+    }
+}

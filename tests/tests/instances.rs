@@ -249,11 +249,16 @@ async fn three_instances_send_each_reminder_once_within_the_global_rate() {
             Some(&1.0)
         );
         assert_eq!(m.get("ecabot_outbox_due"), Some(&0.0));
-        assert!(
-            m.get("ecabot_send_latency_seconds_count{platform=\"telegram\"}")
-                .is_some()
-                || m.keys()
-                    .any(|k| k.starts_with("ecabot_send_latency_seconds_bucket"))
+        // Every message sent (its reminders and the welcome) had its latency observed.
+        let observed = m
+            .get("ecabot_send_latency_seconds_bucket{le=\"inf\",platform=\"telegram\"}")
+            .copied()
+            .unwrap_or(0.0);
+        let sent = m.get(sent_key).copied().unwrap_or(0.0);
+        assert_eq!(
+            observed,
+            sent + 1.0,
+            "latencies observed for {sent} reminders + 1 welcome"
         );
     }
     eprintln!(
