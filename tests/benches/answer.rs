@@ -4,7 +4,8 @@
 use std::{hint::black_box, sync::Arc};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ecabot_core::{Bot, ChatRef, Knowledge, Locale, Request, SystemClock};
+use ecabot_core::ports::SystemClock;
+use ecabot_core::{Bot, ChatRef, Knowledge, Locale, Request};
 use ecabot_store::SqlStore;
 
 const EN: &[&str] = &[

@@ -12,10 +12,14 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use ecabot_core::{
-    Call, CallId, CallKind, DigestPlan, Locale, NewsItem, Texts, Zone,
-    digest::{MAX_DIGEST_ITEMS, select},
-};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::CallKind;
+use ecabot_core::model::call::Texts;
+use ecabot_core::model::call::Zone;
+use ecabot_core::planning::digests::MAX_DIGEST_ITEMS;
+use ecabot_core::planning::digests::select;
+use ecabot_core::{DigestPlan, Locale, NewsItem};
 
 const CHATS: usize = 10_000;
 const ITEMS: usize = 500;

@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use ecabot_core::{ManualClock, Scheduler, import::parse_toml};
+use ecabot_core::Scheduler;
+use ecabot_core::formats::import::parse_toml;
+use ecabot_core::ports::ManualClock;
 use ecabot_store::SqlStore;
 use sqlx::Connection;
 
@@ -27,7 +29,7 @@ async fn setup(url: &str, deadline: DateTime<Utc>) -> Arc<SqlStore> {
         ));
     }
     let drafts = parse_toml(&toml).expect("bench calls parse");
-    use ecabot_core::Store;
+    use ecabot_core::ports::Store;
     store
         .import_calls(&drafts, deadline - Duration::days(60))
         .await
@@ -85,7 +87,7 @@ fn bench(c: &mut Criterion) {
         )
     });
     group.bench_function("subscribers_of_one_call", |b| {
-        use ecabot_core::Store;
+        use ecabot_core::ports::Store;
         let call = runtime
             .block_on(store.call(&"bench-0".parse().unwrap()))
             .unwrap()

@@ -5,7 +5,8 @@
 use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{Bot, ChatRef, Courier, DeliveryOutcome, Locale, Token};
+use ecabot_core::delivery::courier::DeliveryOutcome;
+use ecabot_core::{Bot, ChatRef, Courier, Locale, Token};
 use ecabot_discord::{Discord, DiscordConfig, Running, SCOPE};
 use serde_json::Value;
 

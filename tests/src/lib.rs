@@ -17,10 +17,15 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{
-    Action, Bot, ChatRef, Clock, Courier, DeliveryOutcome, ImportReport, Knowledge, Locale,
-    ManualClock, Request, Response, Scheduler, SendError, Sender, Store, SystemClock,
-};
+use ecabot_core::delivery::courier::DeliveryOutcome;
+use ecabot_core::model::call::ImportReport;
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::ManualClock;
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::Sender;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::SystemClock;
+use ecabot_core::{Action, Bot, ChatRef, Courier, Knowledge, Locale, Request, Response, Scheduler};
 use ecabot_store::SqlStore;
 
 /// One scheduler tick, then delivery steps until nothing is due; what they did, summed.
@@ -234,7 +239,8 @@ impl TestApp {
     pub async fn import(&self, file: &str) -> ImportReport {
         let path = workspace_root().join("tests/data").join(file);
         let bytes = std::fs::read(&path).expect("test data exists");
-        let drafts = ecabot_core::import::parse_file(file, &bytes).expect("test data parses");
+        let drafts =
+            ecabot_core::formats::import::parse_file(file, &bytes).expect("test data parses");
         self.store
             .import_calls(&drafts, self.now())
             .await
@@ -243,7 +249,7 @@ impl TestApp {
 
     /// Imports calls written in the TOML form.
     pub async fn import_toml(&self, toml: &str) -> ImportReport {
-        let drafts = ecabot_core::import::parse_toml(toml).expect("test TOML parses");
+        let drafts = ecabot_core::formats::import::parse_toml(toml).expect("test TOML parses");
         self.store
             .import_calls(&drafts, self.now())
             .await

@@ -10,10 +10,19 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallDraft;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::ImportReport;
+use ecabot_core::model::call::LeadTimes;
+use ecabot_core::model::call::QuietHours;
+use ecabot_core::model::call::Subscription;
+use ecabot_core::model::call::Target;
+use ecabot_core::model::call::Zone;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::StoreError;
 use ecabot_core::{
-    Call, CallDraft, CallId, ChatPrefs, ChatRef, DigestPlan, FeedState, ImportReport, LeadTimes,
-    Locale, NewsDraft, NewsItem, QuietHours, Store, StoreError, Subscriber, Subscription, Target,
-    Zone,
+    ChatPrefs, ChatRef, DigestPlan, FeedState, Locale, NewsDraft, NewsItem, Subscriber,
 };
 
 /// Delegates to `inner`; reading a chat's preferences (the first thing every answer does)

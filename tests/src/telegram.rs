@@ -4,7 +4,8 @@
 use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{ChatRef, Courier, DeliveryOutcome};
+use ecabot_core::delivery::courier::DeliveryOutcome;
+use ecabot_core::{ChatRef, Courier};
 use ecabot_telegram::{Running, SCOPE, Telegram, TelegramConfig, Token, WebhookConfig};
 
 pub use crate::logs::{Logs, logs};

@@ -118,7 +118,7 @@ fn export_writes_valid_icalendar_of_open_calls() {
         assert!(line.len() <= 75, "folded: {line:?}");
     }
     assert!(exported.ends_with("\r\n") && !exported.replace("\r\n", "").contains('\n'));
-    let back = ecabot_core::ics::parse(exported.as_bytes()).expect("the export parses");
+    let back = ecabot_core::formats::ics::parse(exported.as_bytes()).expect("the export parses");
     assert_eq!(back.len(), 1, "past shipped calls are not exported");
     assert_eq!(
         back[0].title.get(ecabot_core::Locale::ENGLISH),

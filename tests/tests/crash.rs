@@ -19,7 +19,10 @@ use std::{
 };
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use ecabot_core::{ChatRef, Courier, EntryState, Outbox, Response, SendError, Sender};
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::Sender;
+use ecabot_core::{ChatRef, Courier, EntryState, Response};
 use ecabot_tests::{TestApp, TestDatabase, chat, test_databases};
 
 const MODE: &str = "ECABOT_CRASH_MODE";
@@ -216,7 +219,7 @@ impl Outbox for Flaky {
     async fn enqueue(
         &self,
         entries: &[ecabot_core::NewEntry],
-    ) -> Result<usize, ecabot_core::StoreError> {
+    ) -> Result<usize, ecabot_core::ports::StoreError> {
         self.inner.enqueue(entries).await
     }
     async fn claim(
@@ -226,7 +229,7 @@ impl Outbox for Flaky {
         until: DateTime<Utc>,
         limit: usize,
         token: &str,
-    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::StoreError> {
+    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::ports::StoreError> {
         self.inner.claim(scopes, now, until, limit, token).await
     }
     async fn finish(
@@ -235,9 +238,9 @@ impl Outbox for Flaky {
         token: &str,
         finish: &ecabot_core::Finish,
         now: DateTime<Utc>,
-    ) -> Result<bool, ecabot_core::StoreError> {
+    ) -> Result<bool, ecabot_core::ports::StoreError> {
         if self.down.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(ecabot_core::StoreError::Unavailable(
+            return Err(ecabot_core::ports::StoreError::Unavailable(
                 "connection refused".into(),
             ));
         }
@@ -246,21 +249,21 @@ impl Outbox for Flaky {
     async fn cancel_pending(
         &self,
         chat: &ChatRef,
-        call: Option<&ecabot_core::CallId>,
+        call: Option<&ecabot_core::model::call::CallId>,
         now: DateTime<Utc>,
-    ) -> Result<u64, ecabot_core::StoreError> {
+    ) -> Result<u64, ecabot_core::ports::StoreError> {
         self.inner.cancel_pending(chat, call, now).await
     }
     async fn entries(
         &self,
         chat: Option<&ChatRef>,
-    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::StoreError> {
+    ) -> Result<Vec<ecabot_core::Entry>, ecabot_core::ports::StoreError> {
         self.inner.entries(chat).await
     }
     async fn stats(
         &self,
         now: DateTime<Utc>,
-    ) -> Result<ecabot_core::OutboxStats, ecabot_core::StoreError> {
+    ) -> Result<ecabot_core::OutboxStats, ecabot_core::ports::StoreError> {
         self.inner.stats(now).await
     }
 }
@@ -316,7 +319,7 @@ async fn a_mark_the_database_refused_is_written_later_not_resent() {
 
 /// A platform so slow that each send takes 100 s of the test clock.
 struct Slow {
-    clock: Arc<ecabot_core::ManualClock>,
+    clock: Arc<ecabot_core::ports::ManualClock>,
     sent: std::sync::Mutex<Vec<String>>,
 }
 

@@ -4,11 +4,24 @@
 //! SQLite. Everything read back through the same methods must be equal.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallDraft;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::CallKind;
+use ecabot_core::model::call::LeadTime;
+use ecabot_core::model::call::LeadTimes;
+use ecabot_core::model::call::QuietHours;
+use ecabot_core::model::call::Subscription;
+use ecabot_core::model::call::Target;
+use ecabot_core::model::call::Texts;
+use ecabot_core::model::call::Zone;
+use ecabot_core::model::outbox::Notice;
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::StoreError;
 use ecabot_core::{
-    Call, CallDraft, CallId, CallKind, ChatPrefs, ChatRef, DigestPlan, Entry, EntryState,
-    FeedState, Finish, LeadTime, LeadTimes, NewEntry, NewsDraft, NewsItem, Notice, Outbox,
-    OutboxStats, QuietHours, Store, StoreError, Subscriber, Subscription, Target, Texts, TopicId,
-    Zone,
+    ChatPrefs, ChatRef, DigestPlan, Entry, EntryState, FeedState, Finish, NewEntry, NewsDraft,
+    NewsItem, OutboxStats, Subscriber, TopicId,
 };
 use ecabot_store::{CopyError, CopyReport, SqlStore, copy_database};
 use ecabot_tests::{TestDatabase, call_toml, locale, seed_subscribers, test_databases};
@@ -80,11 +93,14 @@ async fn fill(store: &SqlStore, url: &str) -> Vec<(String, u64)> {
         call_toml("green", "Green transition", "2026-05-01T17:00:00"),
     ]
     .concat();
-    let drafts = ecabot_core::import::parse_toml(&toml).unwrap();
+    let drafts = ecabot_core::formats::import::parse_toml(&toml).unwrap();
     store.import_calls(&drafts, at(1, 8)).await.unwrap();
     let moved = call_toml("green", "Green transition", "2026-05-08T17:00:00");
     let report = store
-        .import_calls(&ecabot_core::import::parse_toml(&moved).unwrap(), at(2, 8))
+        .import_calls(
+            &ecabot_core::formats::import::parse_toml(&moved).unwrap(),
+            at(2, 8),
+        )
         .await
         .unwrap();
     assert_eq!(report.moved, [id("green")]);

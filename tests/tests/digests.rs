@@ -4,7 +4,9 @@
 //! digest says.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use ecabot_core::{EntryState, Locale, NewsDraft, Outbox, Scheduler, Store};
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
+use ecabot_core::{EntryState, Locale, NewsDraft, Scheduler};
 use ecabot_tests::{Sent, TestApp, chat, locale, test_databases};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {

@@ -4,7 +4,10 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use ecabot_core::{CallId, Locale, Store, Target};
+use ecabot_core::Locale;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::Target;
+use ecabot_core::ports::Store;
 use ecabot_tests::{
     call_toml,
     discord::{ANSWER, DiscordApp, button_ids, visible, visible_json},
@@ -102,7 +105,10 @@ async fn commands_are_registered_in_the_guild_with_finnish_localizations() {
     ] {
         assert!(names.contains(&contract), "/{contract} missing: {names:?}");
     }
-    assert_eq!(commands.len(), 1 + 12 + ecabot_core::TOPIC_IDS.len());
+    assert_eq!(
+        commands.len(),
+        1 + 12 + ecabot_core::model::topic::TOPIC_IDS.len()
+    );
     let cat = &ecabot_tests::knowledge().catalog;
     let fi = Locale::parse("fi").unwrap();
     for command in commands {
@@ -537,7 +543,7 @@ async fn topic_buttons_edit_the_menu_in_place_and_ics_is_a_file() {
     let asked = t.fake.slash(&user, Place::Dm, "topics", &[]);
     let menu = &callbacks(&t, &asked.id, 1).await[0];
     let buttons = button_ids(&menu.data);
-    assert_eq!(buttons.len(), ecabot_core::TOPIC_IDS.len());
+    assert_eq!(buttons.len(), ecabot_core::model::topic::TOPIC_IDS.len());
     let press = t.fake.button(&user, Place::Dm, "1", "topic:join");
     let update = &callbacks(&t, &press.id, 1).await[0];
     assert_eq!(update.kind, 7, "navigation edits in place");
@@ -671,7 +677,7 @@ async fn an_english_digest_of_a_real_feed_arrives_in_the_channel_within_embed_li
     let (_server, new) = ecabot_tests::fetch_stories(
         t.app.store.clone(),
         t.app.clock.clone(),
-        ecabot_core::digest::MAX_DIGEST_ITEMS,
+        ecabot_core::planning::digests::MAX_DIGEST_ITEMS,
     )
     .await;
     assert_eq!(new, 40);

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
-use ecabot_core::{Clock, FeedState, ManualClock, NewsDraft, NewsItem, Store};
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::ManualClock;
+use ecabot_core::ports::Store;
+use ecabot_core::{FeedState, NewsDraft, NewsItem};
 use ecabot_feeds::{
     FeedFailure, FeedResult, FeedSource, Feeds, FetchConfig, FetchError, FetchOutcome, ParseError,
 };
@@ -840,7 +843,7 @@ async fn non_http_urls_and_giant_titles() {
         for item in news.iter().filter(|i| i.url.contains("giant")) {
             let chars = item.title.chars().count();
             assert!(
-                chars <= ecabot_core::news::MAX_TITLE_CHARS,
+                chars <= ecabot_core::model::news::MAX_TITLE_CHARS,
                 "{db}: {chars} chars"
             );
             assert!(chars > 250, "{db}: cut no more than needed: {chars}");

@@ -20,7 +20,8 @@ use std::{
 };
 
 use chrono::Utc;
-use ecabot_core::{Outbox, Store};
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
 use ecabot_store::SqlStore;
 use ecabot_tests::{
     TestDatabase, call_toml, ecabot_binary,
@@ -75,7 +76,7 @@ async fn seeded(admin_url: &str) -> TestDatabase {
             .format("%Y-%m-%dT%H:%M:%S")
             .to_string(),
     );
-    let drafts = ecabot_core::import::parse_toml(&toml).expect("the call parses");
+    let drafts = ecabot_core::formats::import::parse_toml(&toml).expect("the call parses");
     store
         // Known before its reminder's moment, as a real call is.
         .import_calls(&drafts, Utc::now() - chrono::Duration::minutes(5))

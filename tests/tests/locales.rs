@@ -238,7 +238,7 @@ fn dates_and_numbers_follow_the_locale() {
     assert_eq!(k.catalog.number(fi, 0.5, 2), "0,5");
     assert_eq!(k.catalog.number(en, 150_000.0, 0), "150,000");
     assert_eq!(k.catalog.number(fi, 150_000.0, 0), "150\u{a0}000");
-    let too_long = ecabot_core::Args::new()
+    let too_long = ecabot_core::language::catalog::Args::new()
         .number("length", 102_400.0)
         .number("max", 4096.0);
     assert!(

@@ -15,7 +15,9 @@ use ecabot::{
     metrics::Metrics,
     ops::{Check, Probe, healthcheck, serve_ops},
 };
-use ecabot_core::{OutboxStats, SendResult, Telemetry, TickOutcome};
+use ecabot_core::ports::SendResult;
+use ecabot_core::ports::Telemetry;
+use ecabot_core::{OutboxStats, TickOutcome};
 use prometheus_parse::{Sample, Scrape, Value};
 
 /// A bot whose database can be switched off, with an outbox backlog whose oldest due entry has

@@ -3,7 +3,9 @@
 //! hours, snooze, "I've applied", and failing platforms.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use ecabot_core::{Action, ChatRef, EntryState, Outbox, Store};
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
+use ecabot_core::{Action, ChatRef, EntryState};
 use ecabot_tests::{Script, Sent, TestApp, chat, test_databases};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -555,7 +557,7 @@ async fn an_imported_calendar_is_listed_in_the_chats_zone_and_exported_back() {
             .as_ref()
             .expect("an .ics attachment");
         assert_eq!(file.file_name, "ecabot-deadlines.ics");
-        let back = ecabot_core::ics::parse(&file.bytes).expect("our own calendar parses");
+        let back = ecabot_core::formats::ics::parse(&file.bytes).expect("our own calendar parses");
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].deadline, utc(2027, 3, 15, 16, 0));
         let text = String::from_utf8(file.bytes.clone()).unwrap();

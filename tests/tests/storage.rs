@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use ecabot_core::{ChatPrefs, Store, StoreError};
+use ecabot_core::ChatPrefs;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::StoreError;
 use ecabot_store::{Backend, SqlStore};
 use ecabot_tests::{bot_with, chat, locale, test_databases};
 
@@ -136,10 +138,17 @@ mod calls_and_subscriptions {
     use std::{collections::HashSet, sync::Arc};
 
     use chrono::{DateTime, Duration, TimeZone, Utc};
-    use ecabot_core::{
-        CallDraft, CallId, CallKind, ChatPrefs, DigestPlan, LeadTimes, QuietHours, Store,
-        StoreError, Target, Texts, TopicId, Zone,
-    };
+    use ecabot_core::model::call::CallDraft;
+    use ecabot_core::model::call::CallId;
+    use ecabot_core::model::call::CallKind;
+    use ecabot_core::model::call::LeadTimes;
+    use ecabot_core::model::call::QuietHours;
+    use ecabot_core::model::call::Target;
+    use ecabot_core::model::call::Texts;
+    use ecabot_core::model::call::Zone;
+    use ecabot_core::ports::Store;
+    use ecabot_core::ports::StoreError;
+    use ecabot_core::{ChatPrefs, DigestPlan, TopicId};
     use ecabot_store::{Backend, SqlStore};
     use ecabot_tests::{TestDatabase, chat, locale, test_databases};
 
@@ -417,7 +426,7 @@ mod calls_and_subscriptions {
             );
 
             // Reads by deadline.
-            let ids = |calls: Vec<ecabot_core::Call>| {
+            let ids = |calls: Vec<ecabot_core::model::call::Call>| {
                 calls
                     .into_iter()
                     .map(|c| c.id.to_string())

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use ecabot_core::{EntryState, Locale, Outbox, Reply, Response, Rich, Store};
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
+use ecabot_core::{EntryState, Locale, Reply, Response, Rich};
 use ecabot_tests::{
     TestDatabase, call_toml,
     fake_telegram::{Failure, FakeUser, SentMessage, telegram_html_to_text},
@@ -577,7 +579,7 @@ async fn ics_arrives_as_a_calendar_document() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broadcast_does_not_starve_replies_to_people() {
-    use ecabot_core::Target;
+    use ecabot_core::model::call::Target;
     // 20 messages/s for the whole bot: 120 reminders take about six seconds.
     let t = TelegramApp::spawn_with(TestDatabase::sqlite().await, start(), |c| {
         c.global_rate = Some(20.0)
@@ -686,7 +688,7 @@ async fn a_finnish_digest_of_a_real_feed_arrives_in_valid_parts() {
     let (_server, new) = ecabot_tests::fetch_stories(
         t.app.store.clone(),
         t.app.clock.clone(),
-        ecabot_core::digest::MAX_DIGEST_ITEMS + 5,
+        ecabot_core::planning::digests::MAX_DIGEST_ITEMS + 5,
     )
     .await;
     assert_eq!(new, 45);

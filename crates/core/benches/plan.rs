@@ -10,10 +10,15 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use ecabot_core::{
-    Call, CallId, CallKind, ChatPrefs, ChatRef, LeadTimes, Locale, QuietHours, Subscriber, Texts,
-    Zone, schedule::plan_call,
-};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::CallKind;
+use ecabot_core::model::call::LeadTimes;
+use ecabot_core::model::call::QuietHours;
+use ecabot_core::model::call::Texts;
+use ecabot_core::model::call::Zone;
+use ecabot_core::planning::reminders::plan_call;
+use ecabot_core::{ChatPrefs, ChatRef, Locale, Subscriber};
 
 const SUBSCRIBERS: usize = 100_000;
 const CALLS: usize = 10;

@@ -2,7 +2,8 @@
 //! `cargo run --release -p ecabot-core --example tune`.
 use std::collections::BTreeMap;
 
-use ecabot_core::{Knowledge, Locale, TopicId, Tuning};
+use ecabot_core::language::understanding::Tuning;
+use ecabot_core::{Knowledge, Locale, TopicId};
 
 fn main() {
     let mut k = Knowledge::embedded().unwrap();

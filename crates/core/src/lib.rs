@@ -2,60 +2,38 @@
 //!
 //! It knows the alliance (topics, members), speaks the user's language (Fluent catalogs with
 //! negotiation and fallback), understands free text and commands, and answers with
-//! platform-neutral [`Response`]s. It talks to the world only through the ports in [`ports`]:
-//! no chat SDK, no HTTP, no SQL in here.
+//! platform-neutral replies. It talks to the world only through the traits in [`ports`]: no chat
+//! SDK, no HTTP, no SQL in here.
+//!
+//! The modules read in dependency order: each uses only those above it.
 
-mod bot;
-mod calls;
-mod command;
-mod deadlines;
-pub mod digest;
-mod flood;
-mod i18n;
-pub mod ics;
-pub mod import;
-mod knowledge;
-mod locale;
-pub mod markup;
-pub mod news;
-mod nlu;
-pub mod outbox;
-pub mod pace;
+pub mod conversation;
+pub mod delivery;
+pub mod formats;
+pub mod language;
+pub mod model;
+pub mod planning;
 pub mod ports;
-mod reply;
-pub mod schedule;
-mod suggest;
-pub mod telemetry;
-mod token;
 
-pub use bot::{
-    Bot, Input, Knowledge, LoadError, MAX_INPUT_CHARS, MENU_COMMANDS, MenuEntry, Request, Rights,
+// What the adapters, the store and the binary use; everything else is reached by its full path.
+pub use conversation::Suggest;
+pub use conversation::{Bot, Input, Knowledge, MENU_COMMANDS, Request, Rights};
+pub use delivery::courier::{Courier, CourierConfig};
+pub use language::catalog::Catalog;
+pub use model::call::{
+    BadCallKind, Call, CallDraft, CallId, ImportReport, LeadTimes, QuietHours, Subscription,
+    Target, Texts, Zone,
 };
-pub use calls::{
-    BadCallId, BadCallKind, BadLeadTime, BadQuietHours, BadTarget, Call, CallDraft, CallId,
-    CallKind, LeadTime, LeadTimes, MAX_CALL_ID, QuietHours, Subscription, Target, Texts,
-    UnknownZone, Zone, resolve_local,
-};
-pub use command::{Command, Parsed};
-pub use deadlines::Stale;
-pub use digest::{DigestPlan, DigestRequest, DigestSkipped};
-pub use flood::{FloodRule, Verdict};
-pub use i18n::{Args, Catalog, CatalogError};
-pub use knowledge::{CountryCode, KnowledgeError, Members, TOPIC_IDS, TopicId, UnknownTopic};
-pub use locale::{Locale, LocaleError, negotiate};
-pub use markup::{Block, Inline, Rich};
-pub use news::{BadNews, FeedState, NewsDraft, NewsItem};
-pub use nlu::{Matcher, NluError, Tuning, Understanding};
-pub use outbox::{
-    Courier, CourierConfig, DeliveryOutcome, Entry, EntryState, Finish, NewEntry, Notice, Outbox,
-    OutboxStats, SendError, Sender,
-};
+pub use model::chat::{ChatPrefs, ChatRef, DigestPlan, Subscriber};
+pub use model::locale::Locale;
+pub use model::markup::{Block, Inline, Rich};
+pub use model::news::{FeedState, NewsDraft, NewsItem};
+pub use model::outbox::{Entry, EntryState, Finish, NewEntry, OutboxStats};
+pub use model::reply::{Action, Attachment, Button, Reply, Response};
+pub use model::token::{REDACTED, Token};
+pub use model::topic::TopicId;
+pub use planning::scheduler::{Scheduler, TickOutcome};
 pub use ports::{
-    ChatPrefs, ChatRef, Clock, ImportReport, ManualClock, Store, StoreError, Subscriber,
-    SystemClock,
+    Clock, Outbox, SendError, SendResult, Sender, Store, StoreError, SystemClock, Telemetry,
+    TelemetryRef,
 };
-pub use reply::{Action, Attachment, BadAction, Button, Reply, Response};
-pub use schedule::{Scheduler, TickOutcome};
-pub use suggest::{Suggest, Suggestion};
-pub use telemetry::{NoTelemetry, SendResult, Telemetry, TelemetryRef};
-pub use token::{REDACTED, Token};

@@ -1,123 +1,36 @@
-//! Ports: what the core needs from the outside world, as traits the binary wires up.
-//! Storage is implemented by `ecabot-store` (sqlx); the clock is injected so tests control time.
+//! The traits through which the core reaches the world: storage, the outbox, senders, the clock,
+//! the shared send budget and telemetry. Adapters implement them; the core holds no I/O.
 
-use std::{fmt, str::FromStr, sync::Mutex};
+use std::{
+    fmt,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 
-use crate::{
-    Call, CallDraft, CallId, DigestPlan, FeedState, LeadTimes, Locale, NewsDraft, NewsItem,
-    QuietHours, Subscription, Target, Zone,
-};
-
-/// A conversation on some front end: `scope:id`, e.g. `console:local`, `tg:12345`,
-/// `dc:channel:987`. The core never looks inside the id; the scope names the front end.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ChatRef {
-    scope: String,
-    id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BadChatRef {
-    #[error("a chat reference is scope:id, e.g. console:local")]
-    Shape,
-    #[error("a chat scope is lowercase letters, digits and '-'")]
-    Scope,
-    #[error("a chat id is 1 to 128 visible characters")]
-    Id,
-}
-
-impl ChatRef {
-    pub fn new(scope: &str, id: &str) -> Result<ChatRef, BadChatRef> {
-        if scope.is_empty()
-            || scope.len() > 16
-            || !scope
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Err(BadChatRef::Scope);
-        }
-        if id.is_empty()
-            || id.len() > 128
-            || id.chars().any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(BadChatRef::Id);
-        }
-        Ok(ChatRef {
-            scope: scope.to_owned(),
-            id: id.to_owned(),
-        })
-    }
-
-    pub fn scope(&self) -> &str {
-        &self.scope
-    }
-
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl FromStr for ChatRef {
-    type Err = BadChatRef;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (scope, id) = s.split_once(':').ok_or(BadChatRef::Shape)?;
-        ChatRef::new(scope, id)
-    }
-}
-
-impl fmt::Display for ChatRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.scope, self.id)
-    }
-}
-
-impl fmt::Debug for ChatRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ChatRef({self})")
-    }
-}
-
-/// What a chat chose. Absent fields mean "not chosen": the platform hint and defaults apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatPrefs {
-    pub locale: Option<Locale>,
-    pub zone: Option<Zone>,
-    pub quiet: Option<QuietHours>,
-    pub leads: Option<LeadTimes>,
-    /// When the chat gets its newsletter digest; `None`: no digest.
-    pub digest: Option<DigestPlan>,
-    /// The moment of the chat's latest planned digest: the next one holds what came after.
-    pub digest_since: Option<DateTime<Utc>>,
-    /// False once a platform said the chat is gone (bot blocked, channel deleted): nothing is
-    /// sent to it until it speaks to the bot again.
-    pub active: bool,
-}
-
-impl Default for ChatPrefs {
-    fn default() -> Self {
-        ChatPrefs {
-            locale: None,
-            zone: None,
-            quiet: None,
-            leads: None,
-            digest: None,
-            digest_since: None,
-            active: true,
-        }
-    }
-}
-
-impl ChatPrefs {
-    pub fn zone(&self) -> Zone {
-        self.zone.unwrap_or_default()
-    }
-
-    pub fn leads(&self) -> LeadTimes {
-        self.leads.clone().unwrap_or_default()
-    }
-}
+use crate::model::call::Call;
+use crate::model::call::CallDraft;
+use crate::model::call::CallId;
+use crate::model::call::ImportReport;
+use crate::model::call::LeadTimes;
+use crate::model::call::QuietHours;
+use crate::model::call::Subscription;
+use crate::model::call::Target;
+use crate::model::call::Zone;
+use crate::model::chat::ChatPrefs;
+use crate::model::chat::ChatRef;
+use crate::model::chat::DigestPlan;
+use crate::model::chat::Subscriber;
+use crate::model::locale::Locale;
+use crate::model::news::FeedState;
+use crate::model::news::NewsDraft;
+use crate::model::news::NewsItem;
+use crate::model::outbox::Entry;
+use crate::model::outbox::Finish;
+use crate::model::outbox::NewEntry;
+use crate::model::outbox::OutboxStats;
+use crate::model::reply::Response;
 
 /// A storage failure, as the core sees it: the details stay in the source for the logs.
 #[derive(Debug, thiserror::Error)]
@@ -126,25 +39,6 @@ pub enum StoreError {
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
-}
-
-/// What an import changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub added: Vec<CallId>,
-    pub updated: Vec<CallId>,
-    /// Calls whose deadline moved: their version went up and subscribers will hear of it.
-    pub moved: Vec<CallId>,
-    pub unchanged: Vec<CallId>,
-}
-
-/// A chat that should hear about a call, with its settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subscriber {
-    pub chat: ChatRef,
-    pub prefs: ChatPrefs,
-    /// When the earliest of its subscriptions covering the call began.
-    pub since: DateTime<Utc>,
 }
 
 /// Persistent state of the bot: chat settings, calls and subscriptions.
@@ -224,7 +118,7 @@ pub trait Store: Send + Sync {
     /// transaction.
     async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError>;
 
-    /// Stores the items that are new (see [`crate::news`] for what counts as the same item)
+    /// Stores the items that are new (see [`crate::model::news`] for what counts as the same item)
     /// in one transaction; returns how many were new.
     async fn add_news(&self, drafts: &[NewsDraft], now: DateTime<Utc>)
     -> Result<usize, StoreError>;
@@ -242,6 +136,74 @@ pub trait Store: Send + Sync {
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// Moves [`Store::planned_until`] forward (never back).
     async fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
+}
+
+/// The outbox's storage.
+#[async_trait::async_trait]
+pub trait Outbox: Send + Sync {
+    /// Inserts the entries whose key is new, in one transaction; returns how many were new.
+    async fn enqueue(&self, entries: &[NewEntry]) -> Result<usize, StoreError>;
+    /// Leases up to `limit` pending entries due at `now` whose chat is in one of `scopes` to
+    /// `token` until `until`. An entry whose lease ran out (its worker died) is claimable again.
+    async fn claim(
+        &self,
+        scopes: &[&str],
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: usize,
+        token: &str,
+    ) -> Result<Vec<Entry>, StoreError>;
+    /// Records how a claimed entry ended; false when the claim was lost meanwhile.
+    async fn finish(
+        &self,
+        id: i64,
+        token: &str,
+        finish: &Finish,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Cancels a chat's pending entries of one call, or with `None` of every call (its
+    /// digests stay); returns how many.
+    async fn cancel_pending(
+        &self,
+        chat: &ChatRef,
+        call: Option<&CallId>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+    /// A chat's entries (or all with `None`), oldest first: for operators and tests.
+    async fn entries(&self, chat: Option<&ChatRef>) -> Result<Vec<Entry>, StoreError>;
+    /// How much is waiting at `now`, for metrics and alerts.
+    async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, StoreError>;
+}
+
+/// Why a platform did not take a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying: network trouble, 5xx, rate limits (with the platform's `retry_after`).
+    #[error("temporary failure: {reason}")]
+    Transient {
+        reason: String,
+        retry_after: Option<std::time::Duration>,
+    },
+    /// Never worth retrying: the user blocked the bot, the chat is gone.
+    #[error("permanent failure: {reason}")]
+    Permanent { reason: String },
+    /// The platform refused this message (malformed, too big) but the chat is fine: the entry
+    /// fails, the chat keeps its reminders.
+    #[error("refused: {reason}")]
+    Refused { reason: String },
+    /// The chat now lives under another id (a group upgraded to a supergroup): move it and
+    /// send there.
+    #[error("the chat moved to {to}")]
+    Moved { to: ChatRef },
+}
+
+/// A front end's way of sending a message on its own initiative. Adapters implement it.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync {
+    /// Sends `response` to `chat`. `key` is the outbox entry's key: the same on every retry of
+    /// this delivery, so platforms that de-duplicate by a client nonce (Discord) can make a
+    /// retried send arrive once.
+    async fn send(&self, chat: &ChatRef, response: &Response, key: &str) -> Result<(), SendError>;
 }
 
 /// Where "now" comes from. Production uses [`SystemClock`]; tests step a [`ManualClock`].
@@ -280,20 +242,90 @@ impl Clock for ManualClock {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A send budget shared by every instance of the bot. Platform limits count per bot, not per
+/// process: with several instances, each books its global slot here (the store keeps one
+/// timeline per platform) while the per-chat limits stay with the local [`Pacer`].
+#[async_trait::async_trait]
+pub trait SharedPace: Send + Sync {
+    /// Takes the next free slot at least `after` from now and waits for it: returns when the
+    /// message may go.
+    async fn take_turn(&self, after: Duration) -> Result<(), crate::ports::StoreError>;
+    /// Books nothing for anyone before `wait` from now (the platform said to wait).
+    async fn hold(&self, wait: Duration) -> Result<(), crate::ports::StoreError>;
+}
 
-    #[test]
-    fn chat_refs_parse() {
-        let c: ChatRef = "tg:-100123".parse().unwrap();
-        assert_eq!((c.scope(), c.id()), ("tg", "-100123"));
-        assert_eq!(c.to_string(), "tg:-100123");
-        let d: ChatRef = "dc:channel:42".parse().unwrap();
-        assert_eq!(d.id(), "channel:42");
-        assert_eq!("nocolon".parse::<ChatRef>(), Err(BadChatRef::Shape));
-        assert_eq!("TG:1".parse::<ChatRef>(), Err(BadChatRef::Scope));
-        assert_eq!("tg:".parse::<ChatRef>(), Err(BadChatRef::Id));
-        assert_eq!("tg:a b".parse::<ChatRef>(), Err(BadChatRef::Id));
+/// The shared budget could not be reached: a send waits (transient failure) rather than go
+/// unpaced and break the limit for every instance.
+#[derive(Debug, thiserror::Error)]
+#[error("the shared send budget is unavailable: {0}")]
+pub struct PaceUnavailable(pub crate::ports::StoreError);
+
+/// How one platform request that carried a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendResult {
+    Ok,
+    /// The platform said "too many requests" (HTTP 429).
+    RateLimited,
+    /// Any other failure.
+    Error,
+}
+
+impl SendResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendResult::Ok => "ok",
+            SendResult::RateLimited => "rate_limited",
+            SendResult::Error => "error",
+        }
+    }
+}
+
+/// Events worth counting. Every method has a do-nothing default, so a front end without an
+/// operator (tests, `ecabot chat`) passes [`NoTelemetry`]. `scope` is the platform (`tg`, `dc`).
+pub trait Telemetry: Send + Sync {
+    /// An update (message, button press, command) arrived from the platform.
+    fn update_received(&self, _scope: &str) {}
+    /// The bot answered a person (one reply, however many messages it took).
+    fn reply_sent(&self, _scope: &str) {}
+    /// One request that carried a message to the platform ended after `latency` on the wire
+    /// (pacing waits not included).
+    fn message_sent(&self, _scope: &str, _result: SendResult, _latency: Duration) {}
+    /// The delivery worker finished an outbox entry: `kind` is the notice's kind (`reminder`,
+    /// `digest`, …) and `result` how it ended (`sent`, `retried`, `failed`, `dropped`, …).
+    fn entry_finished(&self, _kind: &str, _result: &str) {}
+}
+
+/// Counts nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTelemetry;
+
+impl Telemetry for NoTelemetry {}
+
+/// A shared handle to the process's telemetry; `Debug` so configs holding one stay printable.
+#[derive(Clone)]
+pub struct TelemetryRef(pub Arc<dyn Telemetry>);
+
+impl TelemetryRef {
+    pub fn none() -> TelemetryRef {
+        TelemetryRef(Arc::new(NoTelemetry))
+    }
+}
+
+impl Default for TelemetryRef {
+    fn default() -> Self {
+        TelemetryRef::none()
+    }
+}
+
+impl std::ops::Deref for TelemetryRef {
+    type Target = dyn Telemetry;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref()
+    }
+}
+
+impl fmt::Debug for TelemetryRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TelemetryRef")
     }
 }

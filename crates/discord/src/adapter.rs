@@ -12,10 +12,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ecabot_core::{
-    Action, Bot, ChatRef, Request, Response, Rights, SendError, Sender, TelemetryRef, Token,
-    pace::{PaceConfig, Priority, SharedPaceRef},
-};
+use ecabot_core::delivery::pace::PaceConfig;
+use ecabot_core::delivery::pace::Priority;
+use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::Sender;
+use ecabot_core::ports::TelemetryRef;
+use ecabot_core::{Action, Bot, ChatRef, Request, Response, Rights, Token};
 use poise::serenity_prelude as serenity;
 use serenity::{
     ChannelId, ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseFollowup,

@@ -7,10 +7,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ecabot_core::{
-    Action, Attachment, Button, ChatRef, Response, SendError, SendResult, TelemetryRef, Token,
-    pace::{Pacer, Priority, Room, SharedPaceRef},
-};
+use ecabot_core::delivery::pace::Pacer;
+use ecabot_core::delivery::pace::Priority;
+use ecabot_core::delivery::pace::Room;
+use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::SendResult;
+use ecabot_core::ports::TelemetryRef;
+use ecabot_core::{Action, Attachment, Button, ChatRef, Response, Token};
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
     CreateEmbed, CreateMessage, Http, LightMethod, Multipart, MultipartUpload, Nonce, Request,
@@ -169,7 +173,7 @@ impl Outbound {
         http: Arc<Http>,
         client: reqwest::Client,
         token: Token,
-        mut pace: ecabot_core::pace::PaceConfig,
+        mut pace: ecabot_core::delivery::pace::PaceConfig,
         shared: Option<SharedPaceRef>,
         telemetry: TelemetryRef,
     ) -> Outbound {

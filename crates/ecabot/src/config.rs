@@ -428,12 +428,12 @@ fn digest(file: FileDigest) -> anyhow::Result<DigestConfig> {
         let which = format!("[digest] feeds[{i}] ({:?})", feed.name);
         let name = feed.name.trim().to_owned();
         if name.is_empty()
-            || name.chars().count() > ecabot_core::news::MAX_SOURCE_CHARS
+            || name.chars().count() > ecabot_core::model::news::MAX_SOURCE_CHARS
             || name.chars().any(char::is_control)
         {
             bail!(
                 "{which}: name must be 1 to {} visible characters; it is shown above the feed's items",
-                ecabot_core::news::MAX_SOURCE_CHARS
+                ecabot_core::model::news::MAX_SOURCE_CHARS
             );
         }
         if feeds.iter().any(|f| f.name == name) {
@@ -441,7 +441,7 @@ fn digest(file: FileDigest) -> anyhow::Result<DigestConfig> {
                 "{which}: another feed has this name; names tell feeds apart in digests and logs"
             );
         }
-        let Some(url) = ecabot_core::news::web_link(&feed.url) else {
+        let Some(url) = ecabot_core::model::news::web_link(&feed.url) else {
             bail!("{which}: url {:?} is not an http(s) address", feed.url);
         };
         let Ok(lang) = Locale::parse(&feed.lang) else {

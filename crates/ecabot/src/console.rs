@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::Sender;
 use ecabot_core::{
     Action, Block, Bot, ChatRef, Courier, Inline, Input, Request, Response, Rich, Scheduler,
-    SendError, Sender,
 };
 use tokio::{
     io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt},

@@ -12,7 +12,11 @@ use std::{collections::HashSet, sync::Arc};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use ecabot_core::{Bot, CallDraft, Clock, Knowledge, Outbox, Store};
+use ecabot_core::model::call::CallDraft;
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::Store;
+use ecabot_core::{Bot, Knowledge};
 use ecabot_store::{SqlStore, default_sqlite_url, redact_url};
 
 pub use config::{Config, Env, ProcessEnv, Secret};
@@ -76,7 +80,7 @@ pub async fn seed_calls(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result
 
 async fn missing_seed_calls(store: &dyn Store) -> anyhow::Result<Vec<CallDraft>> {
     let known: HashSet<String> = store.calls().await?.into_iter().map(|c| c.uid).collect();
-    Ok(ecabot_core::import::seed_calls()
+    Ok(ecabot_core::formats::import::seed_calls()
         .into_iter()
         .filter(|d| !known.contains(&d.uid))
         .collect())

@@ -6,9 +6,10 @@ use anyhow::Context;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
-use ecabot_core::{
-    ChatRef, Clock, Courier, Locale, NewsDraft, Request, Scheduler, Store, SystemClock,
-};
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::SystemClock;
+use ecabot_core::{ChatRef, Courier, Locale, NewsDraft, Request, Scheduler};
 use ecabot_store::SqlStore;
 use tokio::io::BufReader;
 
@@ -338,7 +339,7 @@ async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Resul
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.display().to_string();
-            let drafts = ecabot_core::import::parse_file(&name, &bytes)
+            let drafts = ecabot_core::formats::import::parse_file(&name, &bytes)
                 .with_context(|| format!("{name} was not imported"))?;
             let report = store
                 .import_calls(&drafts, now)
@@ -380,7 +381,7 @@ async fn calls_command(store: &SqlStore, command: CallsCommand) -> anyhow::Resul
         }
         CallsCommand::Export { output } => {
             let open = store.calls_after(now).await?;
-            let text = ecabot_core::ics::write(&open, now, &[]);
+            let text = ecabot_core::formats::ics::write(&open, now, &[]);
             match output {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?,

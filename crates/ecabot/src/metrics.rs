@@ -1,5 +1,5 @@
 //! The process's counters, exported at `/metrics` for Prometheus. Front ends and the delivery
-//! worker report through [`ecabot_core::Telemetry`]; the binary adds the scheduler's ticks, the
+//! worker report through [`ecabot_core::ports::Telemetry`]; the binary adds the scheduler's ticks, the
 //! outbox backlog and readiness.
 //!
 //! The text is OpenMetrics 1.0 (what `prometheus-client` writes): counter families are declared
@@ -8,7 +8,9 @@
 use std::{borrow::Cow, sync::atomic::AtomicU64, time::Duration};
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{OutboxStats, SendResult, Telemetry, TickOutcome};
+use ecabot_core::ports::SendResult;
+use ecabot_core::ports::Telemetry;
+use ecabot_core::{OutboxStats, TickOutcome};
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram, info::Info},

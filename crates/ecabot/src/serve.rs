@@ -14,10 +14,12 @@ use std::{
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use ecabot_core::{
-    Clock, Courier, CourierConfig, Outbox, Scheduler, SystemClock, TelemetryRef,
-    pace::SharedPaceRef,
-};
+use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::SystemClock;
+use ecabot_core::ports::TelemetryRef;
+use ecabot_core::{Courier, CourierConfig, Scheduler};
 use ecabot_discord::Discord;
 use ecabot_store::SqlStore;
 use ecabot_telegram::Telegram;

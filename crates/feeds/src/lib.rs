@@ -16,7 +16,10 @@ pub mod parse;
 
 use std::sync::Arc;
 
-use ecabot_core::{Clock, FeedState, Locale, NewsDraft, Store, StoreError};
+use ecabot_core::ports::Clock;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::StoreError;
+use ecabot_core::{FeedState, Locale, NewsDraft};
 use futures_util::StreamExt;
 
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, Validators};

@@ -45,9 +45,9 @@ pub enum ParseError {
 /// Most entries read from one document; the rest are ignored (a feed is a window, not an archive).
 pub const MAX_ENTRIES: usize = 1000;
 /// Cut lengths before the "…" that marks a cut, so a cut text fits the core's limits
-/// ([`ecabot_core::news::MAX_TITLE_CHARS`]) with its mark and is not cut again there.
-pub const MAX_TITLE_CHARS: usize = ecabot_core::news::MAX_TITLE_CHARS - 1;
-pub const MAX_SUMMARY_CHARS: usize = ecabot_core::news::MAX_SUMMARY_CHARS - 1;
+/// ([`ecabot_core::model::news::MAX_TITLE_CHARS`]) with its mark and is not cut again there.
+pub const MAX_TITLE_CHARS: usize = ecabot_core::model::news::MAX_TITLE_CHARS - 1;
+pub const MAX_SUMMARY_CHARS: usize = ecabot_core::model::news::MAX_SUMMARY_CHARS - 1;
 
 /// The channel title is a label, not content.
 const MAX_CHANNEL_TITLE_CHARS: usize = 200;

@@ -3,7 +3,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{Call, CallDraft, CallId, ImportReport, Locale, StoreError, Texts, Zone};
+use ecabot_core::Locale;
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallDraft;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::ImportReport;
+use ecabot_core::model::call::Texts;
+use ecabot_core::model::call::Zone;
+use ecabot_core::ports::StoreError;
 use sqlx::{Row, any::AnyRow};
 
 use crate::{SqlStore, backend_error, instant, secs, wall_clock};
@@ -102,7 +109,7 @@ fn call_from_row(row: &AnyRow) -> Result<Call, StoreError> {
         kind: fields
             .kind
             .parse()
-            .map_err(|e: ecabot_core::BadCallKind| corrupt(e.to_string()))?,
+            .map_err(|e: ecabot_core::model::call::BadCallKind| corrupt(e.to_string()))?,
         title,
         description,
         deadline: at(fields.deadline)?,

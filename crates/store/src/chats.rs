@@ -4,10 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{
-    Call, CallId, ChatPrefs, ChatRef, DigestPlan, LeadTimes, Locale, QuietHours, StoreError,
-    Subscriber, Subscription, Target, Zone,
-};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::LeadTimes;
+use ecabot_core::model::call::QuietHours;
+use ecabot_core::model::call::Subscription;
+use ecabot_core::model::call::Target;
+use ecabot_core::model::call::Zone;
+use ecabot_core::ports::StoreError;
+use ecabot_core::{ChatPrefs, ChatRef, DigestPlan, Locale, Subscriber};
 use sqlx::{Any, Executor, Row, any::AnyRow};
 
 use crate::{SqlStore, backend_error, instant, secs, wall_clock};

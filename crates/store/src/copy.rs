@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use ecabot_core::StoreError;
+use ecabot_core::ports::StoreError;
 use sqlx::{
     Any, Row, Transaction,
     any::{AnyArguments, AnyRow},

@@ -1,4 +1,4 @@
-//! ecabot's storage: the core's [`Store`] and [`Outbox`](ecabot_core::Outbox) ports on sqlx.
+//! ecabot's storage: the core's [`Store`] and [`Outbox`](ecabot_core::ports::Outbox) ports on sqlx.
 //!
 //! One code path serves both engines through `sqlx::Any`: instants are stored as Unix seconds,
 //! booleans as 0/1, typed values (zones, lead times, targets, notices) in their canonical text
@@ -24,10 +24,19 @@ pub use pace::{GUARD as PACE_GUARD, SqlPace};
 use std::{path::Path, str::FromStr, time::Duration};
 
 use chrono::{DateTime, Utc};
+use ecabot_core::model::call::Call;
+use ecabot_core::model::call::CallDraft;
+use ecabot_core::model::call::CallId;
+use ecabot_core::model::call::ImportReport;
+use ecabot_core::model::call::LeadTimes;
+use ecabot_core::model::call::QuietHours;
+use ecabot_core::model::call::Subscription;
+use ecabot_core::model::call::Target;
+use ecabot_core::model::call::Zone;
+use ecabot_core::ports::Store;
+use ecabot_core::ports::StoreError;
 use ecabot_core::{
-    Call, CallDraft, CallId, ChatPrefs, ChatRef, DigestPlan, FeedState, ImportReport, LeadTimes,
-    Locale, NewsDraft, NewsItem, QuietHours, Store, StoreError, Subscriber, Subscription, Target,
-    Zone,
+    ChatPrefs, ChatRef, DigestPlan, FeedState, Locale, NewsDraft, NewsItem, Subscriber,
 };
 use sqlx::{
     Any, AnyPool, Executor, Transaction,

@@ -1,7 +1,8 @@
 //! News items for digests and the state of each feed.
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{FeedState, Locale, NewsDraft, NewsItem, StoreError};
+use ecabot_core::ports::StoreError;
+use ecabot_core::{FeedState, Locale, NewsDraft, NewsItem};
 use sqlx::{Row, any::AnyRow};
 
 use crate::{SqlStore, backend_error, instant, secs};

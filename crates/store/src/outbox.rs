@@ -2,9 +2,10 @@
 //! (claim token + lease end) and finished only by the worker that still holds the lease.
 
 use chrono::{DateTime, Utc};
-use ecabot_core::{
-    CallId, ChatRef, Entry, EntryState, Finish, NewEntry, Outbox, OutboxStats, StoreError,
-};
+use ecabot_core::model::call::CallId;
+use ecabot_core::ports::Outbox;
+use ecabot_core::ports::StoreError;
+use ecabot_core::{ChatRef, Entry, EntryState, Finish, NewEntry, OutboxStats};
 use sqlx::{Row, any::AnyRow};
 
 use crate::{Backend, SqlStore, backend_error, instant, secs, wall_clock};
@@ -38,7 +39,7 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry, StoreError> {
         attempts: u32::try_from(attempts).map_err(|_| corrupt(format!("attempts {attempts}")))?,
         state: state
             .parse()
-            .map_err(|e: ecabot_core::outbox::BadEntryState| corrupt(e.to_string()))?,
+            .map_err(|e: ecabot_core::model::outbox::BadEntryState| corrupt(e.to_string()))?,
         sent_at: row
             .try_get::<Option<i64>, _>("sent_at")
             .map_err(backend_error)?

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use ecabot_core::{StoreError, pace::SharedPace};
+use ecabot_core::ports::SharedPace;
+use ecabot_core::ports::StoreError;
 use sqlx::Row;
 
 use crate::{Backend, SqlStore, backend_error};

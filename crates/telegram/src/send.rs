@@ -7,10 +7,15 @@ use std::{
     time::{Duration, Instant},
 };
 
-use ecabot_core::{
-    Attachment, Button, ChatRef, Reply, Response, SendError, SendResult, TelemetryRef,
-    pace::{PaceConfig, Pacer, Priority, Room, SharedPaceRef},
-};
+use ecabot_core::delivery::pace::PaceConfig;
+use ecabot_core::delivery::pace::Pacer;
+use ecabot_core::delivery::pace::Priority;
+use ecabot_core::delivery::pace::Room;
+use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::ports::SendError;
+use ecabot_core::ports::SendResult;
+use ecabot_core::ports::TelemetryRef;
+use ecabot_core::{Attachment, Button, ChatRef, Reply, Response};
 use teloxide::{
     ApiError, RequestError,
     payloads::{EditMessageTextSetters, SendDocumentSetters, SendMessageSetters},

@@ -147,7 +147,7 @@ struct MemberEntry {
 impl Members {
     /// The member list compiled into the binary.
     pub fn embedded() -> Result<Members, KnowledgeError> {
-        Members::from_toml(include_str!("../data/members.toml"))
+        Members::from_toml(include_str!("../../data/members.toml"))
     }
 
     pub fn from_toml(source: &str) -> Result<Members, KnowledgeError> {

@@ -8,7 +8,8 @@ use std::{collections::BTreeMap, fmt, str::FromStr};
 use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::{Locale, TopicId};
+use crate::model::locale::Locale;
+use crate::model::topic::TopicId;
 
 /// A call's stable public id: a slug of `a-z`, `0-9` and `-`, used in commands
 /// (`/subscribe cluster-booster-academy-2024`), deep links (`/start sub-<id>`) and button data.
@@ -705,6 +706,16 @@ impl FromStr for Target {
 pub struct Subscription {
     pub target: Target,
     pub since: DateTime<Utc>,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: Vec<CallId>,
+    pub updated: Vec<CallId>,
+    /// Calls whose deadline moved: their version went up and subscribers will hear of it.
+    pub moved: Vec<CallId>,
+    pub unchanged: Vec<CallId>,
 }
 
 #[cfg(test)]

@@ -2,7 +2,13 @@
 //! front end with completion can use them). What is worth suggesting is the core's business:
 //! which calls are still open, which countries the alliance knows, what a chat subscribes to.
 
-use crate::{Bot, ChatRef, Locale, StoreError, Target, TopicId, Zone};
+use crate::conversation::Bot;
+use crate::model::call::Target;
+use crate::model::call::Zone;
+use crate::model::chat::ChatRef;
+use crate::model::locale::Locale;
+use crate::model::topic::TopicId;
+use crate::ports::StoreError;
 
 /// What kind of value an argument takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,19 +1,47 @@
 //! The conversation service: one request in, localized replies out. Every front end (terminal,
 //! Telegram, Discord) calls [`Bot::handle`] and renders the [`Response`].
 
+mod calls;
+mod digest;
+mod flood;
+mod notices;
+mod settings;
+mod subscriptions;
+mod suggestions;
+mod topics;
+mod wording;
+
+pub use digest::DigestSkipped;
+pub use notices::Stale;
+pub use suggestions::{Suggest, Suggestion};
+
+use crate::conversation::flood::FloodGuard;
+use crate::conversation::flood::FloodRule;
+use crate::conversation::flood::Verdict;
+use crate::language::catalog::Args;
+use crate::language::catalog::Catalog;
+use crate::language::catalog::CatalogError;
+use crate::language::command::Command;
+use crate::language::command::Parsed;
+use crate::language::understanding::Matcher;
+use crate::language::understanding::NluError;
+use crate::model::chat::ChatRef;
+use crate::model::locale::Locale;
+use crate::model::locale::negotiate;
+use crate::model::markup::Rich;
+use crate::model::reply::Action;
+use crate::model::reply::Reply;
+use crate::model::reply::Response;
+use crate::model::topic::CountryCode;
+use crate::model::topic::KnowledgeError;
+use crate::model::topic::Members;
+use crate::model::topic::TopicId;
+use crate::ports::Clock;
+use crate::ports::Outbox;
+use crate::ports::Store;
+use crate::ports::StoreError;
 use std::sync::Arc;
-
 use unicode_normalization::UnicodeNormalization;
-
-use crate::{
-    Action, Args, Button, Catalog, ChatRef, Clock, Command, CountryCode, Locale, Matcher, Members,
-    Outbox, Parsed, Reply, Response, Rich, Store, StoreError, TopicId,
-    flood::{FloodGuard, FloodRule, Verdict},
-    i18n::CatalogError,
-    knowledge::KnowledgeError,
-    negotiate,
-    nlu::NluError,
-};
 
 /// Longest input read as a question, in characters (Telegram's own message limit).
 pub const MAX_INPUT_CHARS: usize = 4096;
@@ -505,216 +533,6 @@ impl Bot {
         }
     }
 
-    async fn language(&self, request: &Request, locale: Locale, arg: Option<String>) -> Response {
-        let cat = self.cat();
-        let Some(code) = arg else {
-            let args = Args::new()
-                .markup("language", cat.get(locale, "language-name"))
-                .markup("languages", self.language_list(locale));
-            let buttons = cat
-                .locales()
-                .iter()
-                .map(|l| Button {
-                    label: cat.get(*l, "language-name"),
-                    action: Action::Language(*l),
-                })
-                .collect();
-            let body = Rich::parse(&cat.msg(locale, "language-current", &args));
-            return self.say(locale, None, Reply::new(body).with_buttons(buttons));
-        };
-        let auto = code.trim().eq_ignore_ascii_case("auto");
-        let chosen = match Locale::parse(&code) {
-            _ if auto => None,
-            Ok(l) if cat.supports(l) => Some(l),
-            _ => {
-                let args = Args::new()
-                    .data("code", &echo(&code))
-                    .markup("languages", self.language_list(locale));
-                return self.say(
-                    locale,
-                    None,
-                    Reply::new(Rich::parse(&cat.msg(locale, "language-unknown", &args))),
-                );
-            }
-        };
-        if let Err(error) = self.store.set_chat_locale(&request.chat, chosen).await {
-            tracing::error!(chat = %request.chat, error = %error, source = ?std::error::Error::source(&error), "could not save the chat's language");
-            return self.say(
-                locale,
-                None,
-                Reply::new(Rich::parse(&cat.get(locale, "store-error"))),
-            );
-        }
-        match chosen {
-            Some(new) => self.say(
-                new,
-                None,
-                Reply::new(Rich::parse(&cat.get(new, "language-set"))),
-            ),
-            None => {
-                let now = negotiate(
-                    cat.locales(),
-                    None,
-                    request.locale_hint.as_deref(),
-                    self.default_locale,
-                );
-                let args = Args::new().markup("language", cat.get(now, "language-name"));
-                self.say(
-                    now,
-                    None,
-                    Reply::new(Rich::parse(&cat.msg(now, "language-auto", &args))),
-                )
-            }
-        }
-    }
-
-    /// The answer for a topic, with country details where the topic has them.
-    pub fn topic_reply(
-        &self,
-        locale: Locale,
-        topic: TopicId,
-        country: Option<CountryCode>,
-    ) -> Reply {
-        let cat = self.cat();
-        let members = &self.knowledge.members;
-        let mut body = match (topic.as_str(), country) {
-            ("members", Some(code)) => Rich::parse(&self.members_in(locale, code)),
-            _ => Rich::parse(&cat.get(locale, &topic.body_id())),
-        };
-        match (topic.as_str(), country) {
-            ("members", None) => {
-                let args = Args::new().data("as_of", &members.as_of);
-                let mut list = cat.msg(locale, "members-list-heading", &args);
-                list.push_str("\n\n");
-                for code in members.countries() {
-                    let names = members
-                        .in_country(code)
-                        .iter()
-                        .map(|n| crate::markup::escape(n))
-                        .collect::<Vec<_>>();
-                    list.push_str(&format!(
-                        "- {}: {}\n",
-                        crate::markup::escape(&self.country_name(locale, code)),
-                        self.join_list(locale, &names)
-                    ));
-                }
-                body.append(Rich::parse(&list));
-            }
-            ("join", Some(code)) if !members.in_country(code).is_empty() => {
-                let names: Vec<String> = members
-                    .in_country(code)
-                    .iter()
-                    .map(|n| crate::markup::escape(n))
-                    .collect();
-                let args = Args::new()
-                    .markup(
-                        "country_in",
-                        capitalize_first(&self.country_in(locale, code)),
-                    )
-                    .markup("associations", self.join_list(locale, &names));
-                body.append(Rich::parse(&cat.msg(locale, "join-country-member", &args)));
-            }
-            _ => {}
-        }
-        Reply::new(body).with_buttons(vec![self.topics_button(locale)])
-    }
-
-    fn members_in(&self, locale: Locale, code: CountryCode) -> String {
-        let cat = self.cat();
-        let members = &self.knowledge.members;
-        let found = members.in_country(code);
-        let country_in = self.country_in(locale, code);
-        if found.is_empty() {
-            let args = Args::new()
-                .markup("country_in", country_in)
-                .data("as_of", &members.as_of);
-            let text = cat.msg(locale, "members-none-in-country", &args);
-            return capitalize_first(&text);
-        }
-        // A single name is emphasised by the message itself; several are emphasised here.
-        let associations = match found {
-            [one] => crate::markup::escape(one),
-            _ => {
-                let names: Vec<String> = found
-                    .iter()
-                    .map(|n| format!("**{}**", crate::markup::escape(n)))
-                    .collect();
-                self.join_list(locale, &names)
-            }
-        };
-        let args = Args::new()
-            .number("count", found.len() as f64)
-            .markup("country_in", country_in)
-            .markup("associations", associations);
-        capitalize_first(&cat.msg(locale, "members-in-country", &args))
-    }
-
-    fn country_name(&self, locale: Locale, code: CountryCode) -> String {
-        self.cat().get(locale, &code.message_id())
-    }
-
-    fn country_in(&self, locale: Locale, code: CountryCode) -> String {
-        self.cat()
-            .attr(locale, &code.message_id(), "in")
-            .unwrap_or_else(|| self.country_name(locale, code))
-    }
-
-    fn member_country_list(&self, locale: Locale) -> String {
-        let names: Vec<String> = self
-            .knowledge
-            .members
-            .countries()
-            .map(|c| crate::markup::escape(&self.country_name(locale, c)))
-            .collect();
-        self.join_list(locale, &names)
-    }
-
-    /// Every language's own name, joined the locale's way: "English and suomi".
-    fn language_list(&self, locale: Locale) -> String {
-        let cat = self.cat();
-        let names: Vec<String> = cat
-            .locales()
-            .iter()
-            .map(|l| cat.get(*l, "language-name"))
-            .collect();
-        self.join_list(locale, &names)
-    }
-
-    pub(crate) fn join_list(&self, locale: Locale, items: &[String]) -> String {
-        match items {
-            [] => String::new(),
-            [one] => one.clone(),
-            [init @ .., last] => {
-                let sep = self.cat().get(locale, "list-separator");
-                let args = Args::new()
-                    .markup("first", init.join(&sep))
-                    .markup("last", last.clone());
-                self.cat().msg(locale, "list-and", &args)
-            }
-        }
-    }
-
-    pub(crate) fn topic_button(&self, locale: Locale, topic: TopicId) -> Button {
-        Button {
-            label: self.cat().get(locale, &topic.title_id()),
-            action: Action::Topic(topic),
-        }
-    }
-
-    pub(crate) fn topics_button(&self, locale: Locale) -> Button {
-        Button {
-            label: self.cat().get(locale, "button-topics"),
-            action: Action::Topics,
-        }
-    }
-
-    /// One button per topic, in menu order.
-    pub fn topic_buttons(&self, locale: Locale) -> Vec<Button> {
-        TopicId::all()
-            .map(|t| self.topic_button(locale, t))
-            .collect()
-    }
-
     pub(crate) fn menu(&self, locale: Locale, intro: &str) -> Response {
         let body = Rich::parse(&self.cat().get(locale, intro));
         self.say(
@@ -768,6 +586,49 @@ impl Bot {
             topic,
             replies: vec![reply],
         }
+    }
+
+    fn message(&self, locale: Locale, id: &str, args: &Args) -> Reply {
+        Reply::new(Rich::parse(&self.cat().msg(locale, id, args)))
+    }
+
+    fn store_failed(&self, locale: Locale, what: &str, error: &StoreError) -> Response {
+        tracing::error!(error = %error, source = ?std::error::Error::source(error), "{what}");
+        self.say(
+            locale,
+            None,
+            Reply::new(Rich::parse(&self.cat().get(locale, "store-error"))),
+        )
+    }
+
+    /// The answer of a reminders command, or the apology when storage failed (`what` names
+    /// the failure in the log).
+    pub(crate) fn settle(
+        &self,
+        locale: Locale,
+        what: &str,
+        result: Result<Response, StoreError>,
+    ) -> Response {
+        result.unwrap_or_else(|e| self.store_failed(locale, what, &e))
+    }
+
+    fn reminders_topic() -> Option<TopicId> {
+        "reminders".parse().ok()
+    }
+
+    /// Reminders come in the language the chat subscribed in unless it picks one: there is no
+    /// platform hint when the bot speaks first.
+    pub(crate) async fn remember_locale(
+        &self,
+        request: &Request,
+        locale: Locale,
+    ) -> Result<(), StoreError> {
+        if self.store.chat_prefs(&request.chat).await?.locale.is_none() {
+            self.store
+                .set_chat_locale(&request.chat, Some(locale))
+                .await?;
+        }
+        Ok(())
     }
 }
 

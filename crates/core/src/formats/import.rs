@@ -1,4 +1,4 @@
-//! Reading calls from files: iCalendar (see [`crate::ics`]) or ecabot's TOML form, which is
+//! Reading calls from files: iCalendar (see [`crate::formats::ics`]) or ecabot's TOML form, which is
 //! easier to write by hand and carries every language's title side by side.
 //!
 //! The TOML form (documented for operators in the README):
@@ -23,9 +23,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::{
-    CallDraft, CallId, CallKind, Locale, Texts, TopicId, Zone, ics::IcsError, resolve_local,
-};
+use crate::formats::ics::IcsError;
+use crate::model::call::CallDraft;
+use crate::model::call::CallId;
+use crate::model::call::CallKind;
+use crate::model::call::Texts;
+use crate::model::call::Zone;
+use crate::model::call::resolve_local;
+use crate::model::locale::Locale;
+use crate::model::topic::TopicId;
 
 /// A file that cannot be imported; nothing of it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,7 +61,7 @@ pub fn parse_file(name: &str, bytes: &[u8]) -> Result<Vec<CallDraft>, ImportErro
         let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotText)?;
         parse_toml(text)
     } else {
-        Ok(crate::ics::parse(bytes)?)
+        Ok(crate::formats::ics::parse(bytes)?)
     }
 }
 
@@ -122,7 +128,7 @@ pub fn parse_toml(text: &str) -> Result<Vec<CallDraft>, ImportError> {
         let kind: CallKind = raw
             .kind
             .parse()
-            .map_err(|e: crate::calls::BadCallKind| fail(e.to_string()))?;
+            .map_err(|e: crate::model::call::BadCallKind| fail(e.to_string()))?;
         let zone = match &raw.zone {
             Some(z) => Zone::parse(z).map_err(|e| fail(e.to_string()))?,
             None => Zone::DEFAULT,
@@ -222,7 +228,7 @@ fn instant(value: &str, zone: Zone, end_of_day: bool) -> Option<DateTime<Utc>> {
 /// The calls and events named in the alliance's own material, shipped with the bot so that
 /// `/calls` can say what the last one was even before an operator imports any.
 pub fn seed_calls() -> Vec<CallDraft> {
-    parse_toml(include_str!("../data/calls.toml")).expect("the shipped calls.toml is valid")
+    parse_toml(include_str!("../../data/calls.toml")).expect("the shipped calls.toml is valid")
 }
 
 #[cfg(test)]

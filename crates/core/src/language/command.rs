@@ -1,6 +1,6 @@
 //! Commands shared by every front end, parsed once here.
 
-use crate::TopicId;
+use crate::model::topic::TopicId;
 
 /// A command the user typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +47,8 @@ impl Command {
             | Command::Quiet(arg) => arg.is_some(),
             // A malformed request changes nothing: it gets its own answer, not a refusal.
             Command::Digest(arg) => {
-                crate::DigestRequest::parse(arg.as_deref()).is_ok_and(|r| r.changes_settings())
+                crate::language::digest_words::DigestRequest::parse(arg.as_deref())
+                    .is_ok_and(|r| r.changes_settings())
             }
             Command::Help
             | Command::Topics

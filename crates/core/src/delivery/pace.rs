@@ -18,6 +18,8 @@
 //! - holds: nothing is booked for a held chat (or, after [`Pacer::hold_all`], any chat) before
 //!   the hold ends.
 
+use crate::ports::PaceUnavailable;
+use crate::ports::SharedPace;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -446,24 +448,6 @@ impl Runs {
     }
 }
 
-/// A send budget shared by every instance of the bot. Platform limits count per bot, not per
-/// process: with several instances, each books its global slot here (the store keeps one
-/// timeline per platform) while the per-chat limits stay with the local [`Pacer`].
-#[async_trait::async_trait]
-pub trait SharedPace: Send + Sync {
-    /// Takes the next free slot at least `after` from now and waits for it: returns when the
-    /// message may go.
-    async fn take_turn(&self, after: Duration) -> Result<(), crate::StoreError>;
-    /// Books nothing for anyone before `wait` from now (the platform said to wait).
-    async fn hold(&self, wait: Duration) -> Result<(), crate::StoreError>;
-}
-
-/// The shared budget could not be reached: a send waits (transient failure) rather than go
-/// unpaced and break the limit for every instance.
-#[derive(Debug, thiserror::Error)]
-#[error("the shared send budget is unavailable: {0}")]
-pub struct PaceUnavailable(pub crate::StoreError);
-
 /// A shared handle to a [`SharedPace`]; `Debug` so configs holding one stay printable.
 #[derive(Clone)]
 pub struct SharedPaceRef(pub Arc<dyn SharedPace>);
@@ -477,10 +461,10 @@ impl std::fmt::Debug for SharedPaceRef {
 impl SharedPaceRef {
     /// Waits for the global turn of a message the local pacer allows at `at`. An unreachable
     /// budget is a transient send failure: the outbox retries, a reply says it failed.
-    pub async fn turn_at(&self, at: std::time::Instant) -> Result<(), crate::SendError> {
+    pub async fn turn_at(&self, at: std::time::Instant) -> Result<(), crate::ports::SendError> {
         self.take_turn(at.saturating_duration_since(std::time::Instant::now()))
             .await
-            .map_err(|e| crate::SendError::Transient {
+            .map_err(|e| crate::ports::SendError::Transient {
                 reason: PaceUnavailable(e).to_string(),
                 retry_after: None,
             })

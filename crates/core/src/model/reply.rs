@@ -2,7 +2,11 @@
 
 use std::{fmt, str::FromStr};
 
-use crate::{CallId, LeadTime, Locale, Rich, TopicId};
+use crate::model::call::CallId;
+use crate::model::call::LeadTime;
+use crate::model::locale::Locale;
+use crate::model::markup::Rich;
+use crate::model::topic::TopicId;
 
 /// Something a user can do by pressing a button. Encoded as a short stable string for callback
 /// data (Telegram allows 64 bytes, Discord 100).
@@ -149,11 +153,11 @@ mod tests {
             Action::Topics,
             Action::Topic("cluster-organisations".parse().unwrap()),
             Action::Language(Locale::parse("fi").unwrap()),
-            Action::Subscribe(CallId::parse(&"c".repeat(crate::MAX_CALL_ID)).unwrap()),
+            Action::Subscribe(CallId::parse(&"c".repeat(crate::model::call::MAX_CALL_ID)).unwrap()),
             Action::Unsubscribe(CallId::parse("cba-2024").unwrap()),
             Action::Applied(CallId::parse("cba-2024").unwrap()),
             Action::Snooze(
-                CallId::parse(&"c".repeat(crate::MAX_CALL_ID)).unwrap(),
+                CallId::parse(&"c".repeat(crate::model::call::MAX_CALL_ID)).unwrap(),
                 LeadTime::parse("60d").unwrap(),
             ),
         ] {

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate, Timelike};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 
-use crate::{Locale, markup};
+use crate::model::locale::Locale;
+use crate::model::markup;
 
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 

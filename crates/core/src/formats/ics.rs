@@ -90,9 +90,16 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::{
-    Call, CallDraft, CallId, CallKind, LeadTime, Locale, Texts, TopicId, Zone, resolve_local,
-};
+use crate::model::call::Call;
+use crate::model::call::CallDraft;
+use crate::model::call::CallId;
+use crate::model::call::CallKind;
+use crate::model::call::LeadTime;
+use crate::model::call::Texts;
+use crate::model::call::Zone;
+use crate::model::call::resolve_local;
+use crate::model::locale::Locale;
+use crate::model::topic::TopicId;
 
 /// Largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 5_000_000;
@@ -1521,7 +1528,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    const GOOD: &[u8] = include_bytes!("../../../tests/data/ics/eccp-events.ics");
+    const GOOD: &[u8] = include_bytes!("../../../../tests/data/ics/eccp-events.ics");
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
@@ -2480,7 +2487,7 @@ mod tests {
     fn bad_fixtures_fail_on_the_right_line() {
         let cases: Vec<(&[u8], usize, IcsProblem)> = vec![
             (
-                include_bytes!("../../../tests/data/ics/bad-unclosed-event.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-unclosed-event.ics"),
                 14,
                 IcsProblem::MismatchedEnd {
                     end: "VCALENDAR".into(),
@@ -2489,7 +2496,7 @@ mod tests {
                 },
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-date.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-date.ics"),
                 12,
                 IcsProblem::BadDateTime {
                     property: "DTSTART".into(),
@@ -2497,29 +2504,29 @@ mod tests {
                 },
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-missing-uid.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-missing-uid.ics"),
                 10,
                 IcsProblem::MissingUid,
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-unknown-tzid.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-unknown-tzid.ics"),
                 12,
                 IcsProblem::UnknownTimeZone {
                     tzid: "Mars/Olympus_Mons".into(),
                 },
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-no-colon.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-no-colon.ics"),
                 14,
                 IcsProblem::NoColon,
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-not-utf8.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-not-utf8.ics"),
                 13,
                 IcsProblem::NotUtf8,
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-duplicate-uid.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-duplicate-uid.ics"),
                 11,
                 IcsProblem::DuplicateUid {
                     uid: "ok-1@bad-duplicate-uid.ics".into(),
@@ -2527,7 +2534,7 @@ mod tests {
                 },
             ),
             (
-                include_bytes!("../../../tests/data/ics/bad-url.ics"),
+                include_bytes!("../../../../tests/data/ics/bad-url.ics"),
                 14,
                 IcsProblem::BadUrl {
                     url: "javascript:alert(1)".into(),

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::Locale;
+use crate::model::locale::Locale;
 
 /// Longest title kept, in characters (feeds are cut to this before they get here).
 pub const MAX_TITLE_CHARS: usize = 300;

@@ -12,7 +12,10 @@ use std::collections::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use crate::{Catalog, CountryCode, Locale, TopicId};
+use crate::language::catalog::Catalog;
+use crate::model::locale::Locale;
+use crate::model::topic::CountryCode;
+use crate::model::topic::TopicId;
 
 /// Pseudo-term added wherever a country is named, so topics asked about per country learn it.
 const COUNTRY_TERM: &str = "§country";

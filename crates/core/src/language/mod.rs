@@ -1,0 +1,7 @@
+//! Speaking and understanding: the Fluent catalog, free-text understanding, and the commands and
+//! their arguments.
+
+pub mod catalog;
+pub mod command;
+pub mod digest_words;
+pub mod understanding;
