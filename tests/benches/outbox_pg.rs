@@ -30,7 +30,7 @@ use ecabot_core::ports::ManualClock;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::Store;
-use ecabot_core::{Bot, ChatRef, Courier, CourierConfig, Locale, Response, Scheduler};
+use ecabot_core::{Bot, ChatRef, Courier, CourierConfig, Locale, OutboxKey, Response, Scheduler};
 use ecabot_store::SqlStore;
 use ecabot_tests::measure::{cpu_seconds, cpu_used};
 use sqlx::Connection;
@@ -53,13 +53,13 @@ impl Sender for CountingSender {
         &self,
         _chat: &ChatRef,
         _response: &Response,
-        key: &str,
+        key: &OutboxKey,
     ) -> Result<(), SendError> {
         *self
             .sends
             .lock()
             .unwrap()
-            .entry(key.to_owned())
+            .entry(key.to_string())
             .or_default() += 1;
         Ok(())
     }

@@ -25,7 +25,9 @@ use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::Store;
 use ecabot_core::ports::SystemClock;
-use ecabot_core::{Action, Bot, ChatRef, Courier, Knowledge, Locale, Request, Response, Scheduler};
+use ecabot_core::{
+    Action, Bot, ChatRef, Courier, Knowledge, Locale, OutboxKey, Request, Response, Scheduler,
+};
 use ecabot_store::SqlStore;
 
 /// One scheduler tick, then delivery steps until nothing is due; what they did, summed.
@@ -52,6 +54,25 @@ pub fn call_toml(id: &str, title: &str, deadline: &str) -> String {
     format!(
         "[[call]]\nid = \"{id}\"\nkind = \"call\"\nzone = \"Europe/Brussels\"\ndeadline = \"{deadline}\"\ntitle.en = {title:?}\n"
     )
+}
+
+/// A real outbox key that carries a story's label (a call-id-shaped word), so storage stories can
+/// name their entries and read the names back with [`label_of`].
+pub fn labelled_key(label: &str) -> OutboxKey {
+    OutboxKey::Snoozed {
+        chat: "console:label".parse().unwrap(),
+        call: ecabot_core::CallId::parse(label).expect("a label is shaped like a call id"),
+        version: 1,
+        at: chrono::DateTime::UNIX_EPOCH,
+    }
+}
+
+/// The label of a key made by [`labelled_key`].
+pub fn label_of(key: &OutboxKey) -> &str {
+    match key {
+        OutboxKey::Snoozed { call, .. } => call.as_str(),
+        other => panic!("{other} is not a labelled key"),
+    }
 }
 
 /// The workspace root (for data files and the built binary).
@@ -145,7 +166,12 @@ impl RecordingSender {
 
 #[async_trait::async_trait]
 impl Sender for RecordingSender {
-    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        _key: &OutboxKey,
+    ) -> Result<(), SendError> {
         let next = self
             .script
             .lock()

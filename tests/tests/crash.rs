@@ -22,7 +22,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use ecabot_core::ports::Outbox;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
-use ecabot_core::{ChatRef, Courier, EntryState, Response};
+use ecabot_core::{ChatRef, Courier, EntryState, OutboxKey, Response};
 use ecabot_tests::{TestApp, TestDatabase, chat, test_databases};
 
 const MODE: &str = "ECABOT_CRASH_MODE";
@@ -63,7 +63,12 @@ impl Doomed {
 
 #[async_trait::async_trait]
 impl Sender for Doomed {
-    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        _key: &OutboxKey,
+    ) -> Result<(), SendError> {
         if self.point == Point::BeforeSend {
             self.signal();
             std::future::pending::<()>().await;
@@ -325,7 +330,12 @@ struct Slow {
 
 #[async_trait::async_trait]
 impl Sender for Slow {
-    async fn send(&self, chat: &ChatRef, _response: &Response, key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        _response: &Response,
+        key: &OutboxKey,
+    ) -> Result<(), SendError> {
         self.sent.lock().unwrap().push(format!("{chat} {key}"));
         self.clock.advance(Duration::seconds(100));
         Ok(())

@@ -24,7 +24,9 @@ use ecabot_core::{
     NewsItem, OutboxStats, Subscriber, TopicId,
 };
 use ecabot_store::{CopyError, CopyReport, SqlStore, copy_database};
-use ecabot_tests::{TestDatabase, call_toml, locale, seed_subscribers, test_databases};
+use ecabot_tests::{
+    TestDatabase, call_toml, label_of, labelled_key, locale, seed_subscribers, test_databases,
+};
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
@@ -58,7 +60,7 @@ const FEEDS: [&str; 3] = [
 
 fn reminder(key: &str, to: &str, call: &str, due: DateTime<Utc>) -> NewEntry {
     NewEntry {
-        key: key.to_owned(),
+        key: labelled_key(key),
         chat: chat(to),
         notice: Notice::Reminder {
             call: id(call),
@@ -196,7 +198,7 @@ async fn fill(store: &SqlStore, url: &str) -> Vec<(String, u64)> {
     let mut skipped = reminder("skipped", "tg:1", "cba", at(5, 9));
     skipped.state = EntryState::Skipped;
     let changed = NewEntry {
-        key: "changed".into(),
+        key: labelled_key("changed"),
         chat: discord.clone(),
         notice: Notice::DeadlineChanged {
             call: id("green"),
@@ -208,7 +210,7 @@ async fn fill(store: &SqlStore, url: &str) -> Vec<(String, u64)> {
         state: EntryState::Pending,
     };
     let digest = NewEntry {
-        key: "digest".into(),
+        key: labelled_key("digest"),
         chat: one.clone(),
         notice: Notice::Digest {
             from: at(1, 12),
@@ -233,7 +235,7 @@ async fn fill(store: &SqlStore, url: &str) -> Vec<(String, u64)> {
         .claim(&["tg", "console"], at(4, 10), at(4, 11), 4, "w1")
         .await
         .unwrap();
-    let by_key = |key: &str| claimed.iter().find(|e| e.key == key).unwrap().id;
+    let by_key = |key: &str| claimed.iter().find(|e| label_of(&e.key) == key).unwrap().id;
     assert!(
         store
             .finish(by_key("sent"), "w1", &Finish::Sent, at(4, 10))
@@ -442,7 +444,7 @@ async fn copy_and_check(
         "{db}"
     );
     let added = to.entries(Some(&chat("tg:1"))).await.unwrap();
-    let added_id = added.iter().find(|e| e.key == key).unwrap().id;
+    let added_id = added.iter().find(|e| label_of(&e.key) == key).unwrap().id;
     assert!(added_id > top, "{db}: id {added_id} after {top}");
     let news_top = expected.news.iter().map(|n| n.id).max().unwrap();
     let n = expected.news.len() + 1;
@@ -520,7 +522,9 @@ async fn a_failed_copy_leaves_the_target_empty() {
     fill(&source, &source_db.url).await;
     // An unreadable cell in a table copied after others (chats, calls, …) were written.
     source_db
-        .execute("UPDATE outbox SET attempts = 'many' WHERE key = 'bulk-1500'")
+        .execute(
+            "UPDATE outbox SET attempts = 'many' WHERE key = 'snoozed:console:label:bulk-1500:1:0'",
+        )
         .await;
     for db in test_databases().await {
         let to = SqlStore::open(&db.url).await.unwrap();
@@ -540,13 +544,15 @@ async fn a_failed_copy_leaves_the_target_empty() {
         assert_eq!(to.planned_until().await.unwrap(), None, "{db}");
         // Nothing was left behind: once the cell is fixed, the same target takes the copy.
         source_db
-            .execute("UPDATE outbox SET attempts = 0 WHERE key = 'bulk-1500'")
+            .execute(
+                "UPDATE outbox SET attempts = 0 WHERE key = 'snoozed:console:label:bulk-1500:1:0'",
+            )
             .await;
         copy_database(&source, &to)
             .await
             .unwrap_or_else(|e| panic!("{db}: {e:?}"));
         source_db
-            .execute("UPDATE outbox SET attempts = 'many' WHERE key = 'bulk-1500'")
+            .execute("UPDATE outbox SET attempts = 'many' WHERE key = 'snoozed:console:label:bulk-1500:1:0'")
             .await;
         to.close().await;
     }

@@ -135,7 +135,7 @@ async fn daily_and_weekly_digests_in_two_zones_arrive_once_at_local_time_across_
             .await
             .unwrap()
             .into_iter()
-            .map(|e| e.key)
+            .map(|e| e.key.to_string())
             .collect();
         assert_eq!(
             keys,

@@ -10,7 +10,7 @@ use ecabot_core::model::outbox::Notice;
 use ecabot_core::ports::Outbox;
 use ecabot_core::{ChatRef, Entry, EntryState, Finish, NewEntry};
 use ecabot_store::SqlStore;
-use ecabot_tests::test_databases;
+use ecabot_tests::{label_of, labelled_key, test_databases};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
@@ -30,7 +30,7 @@ fn call(s: &str) -> CallId {
 
 fn reminder(key: &str, to: &str, call_id: &str, due: DateTime<Utc>) -> NewEntry {
     NewEntry {
-        key: key.to_owned(),
+        key: labelled_key(key),
         chat: chat(to),
         notice: Notice::Reminder {
             call: call(call_id),
@@ -44,7 +44,7 @@ fn reminder(key: &str, to: &str, call_id: &str, due: DateTime<Utc>) -> NewEntry 
 }
 
 fn keys(entries: &[Entry]) -> Vec<&str> {
-    entries.iter().map(|e| e.key.as_str()).collect()
+    entries.iter().map(|e| label_of(&e.key)).collect()
 }
 
 async fn entry(store: &SqlStore, key: &str) -> Entry {
@@ -53,7 +53,7 @@ async fn entry(store: &SqlStore, key: &str) -> Entry {
         .await
         .unwrap()
         .into_iter()
-        .find(|e| e.key == key)
+        .find(|e| label_of(&e.key) == key)
         .unwrap_or_else(|| panic!("no entry {key}"))
 }
 
@@ -65,7 +65,7 @@ async fn an_entry_is_written_once_per_key() {
         let mut skipped = reminder("s", "tg:1", "cba", mins(0));
         skipped.state = EntryState::Skipped;
         let changed = NewEntry {
-            key: "c".into(),
+            key: labelled_key("c"),
             chat: chat("dc:channel:9"),
             notice: Notice::DeadlineChanged {
                 call: call("cba"),
@@ -381,7 +381,7 @@ async fn failed_dropped_and_cancelled_entries_keep_their_reason() {
             ),
         ];
         for (key, finish, _) in &ends {
-            let e = claimed.iter().find(|e| e.key == *key).unwrap();
+            let e = claimed.iter().find(|e| label_of(&e.key) == *key).unwrap();
             assert!(
                 store.finish(e.id, "w", finish, mins(1)).await.unwrap(),
                 "{db}"
@@ -491,7 +491,7 @@ async fn an_unreadable_entry_is_failed_not_fatal() {
         db.execute(&format!(
             "INSERT INTO outbox (key, chat, scope, call, notice, state, not_before, attempts, \
              created_at, updated_at) \
-             VALUES ('bad', 'tg:3', 'tg', NULL, 'gibberish', 'pending', {}, 0, 0, 0)",
+             VALUES ('snoozed:console:label:bad:1:0', 'tg:3', 'tg', NULL, 'gibberish', 'pending', {}, 0, 0, 0)",
             mins(1).timestamp()
         ))
         .await;
@@ -523,7 +523,7 @@ async fn an_unreadable_entry_is_failed_not_fatal() {
                 .is_empty(),
             "{db}: the bad entry was set aside"
         );
-        db.execute("UPDATE outbox SET notice = 'snoozed:cba:1' WHERE key = 'bad'")
+        db.execute("UPDATE outbox SET notice = 'snoozed:cba:1' WHERE key = 'snoozed:console:label:bad:1:0'")
             .await;
         let fixed = entry(&store, "bad").await;
         assert_eq!(fixed.state, EntryState::Failed, "{db}");

@@ -186,7 +186,7 @@ async fn downtime_sends_the_latest_missed_reminder_once_late() {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| (e.key, e.state))
+            .map(|e| (e.key.to_string(), e.state))
             .collect();
         assert!(
             states

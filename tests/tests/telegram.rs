@@ -234,7 +234,7 @@ async fn a_ten_thousand_character_answer_arrives_in_valid_parts() {
     let chat = TelegramApp::chat(901);
     t.telegram
         .sender()
-        .send(&chat, &response, "long-answer")
+        .send(&chat, &response, &ecabot_tests::labelled_key("long-answer"))
         .await
         .expect("sent");
     let parts = t.fake.sent_to(901);

@@ -5,7 +5,10 @@
 //! platform-neutral replies. It talks to the world only through the traits in [`ports`]: no chat
 //! SDK, no HTTP, no SQL in here.
 //!
-//! The modules read in dependency order: each uses only those above it.
+//! The domains, in dependency order (each uses only those before it; a test checks):
+//! `model` (typed values), `ports` (traits to the outside), `formats` (iCalendar, TOML),
+//! `language` (catalog, understanding, commands), `planning` (reminders, digests, the
+//! scheduler), `conversation` (the `Bot` and its handlers), `delivery` (courier, pacing).
 
 pub mod conversation;
 pub mod delivery;
@@ -28,7 +31,7 @@ pub use model::chat::{ChatPrefs, ChatRef, DigestPlan, Subscriber};
 pub use model::locale::Locale;
 pub use model::markup::{Block, Inline, Rich};
 pub use model::news::{FeedState, NewsDraft, NewsItem};
-pub use model::outbox::{Entry, EntryState, Finish, NewEntry, OutboxStats};
+pub use model::outbox::{Entry, EntryState, Finish, NewEntry, OutboxKey, OutboxStats};
 pub use model::reply::{Action, Attachment, Button, Reply, Response};
 pub use model::token::{REDACTED, Token};
 pub use model::topic::TopicId;

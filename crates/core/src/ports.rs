@@ -29,6 +29,7 @@ use crate::model::news::NewsItem;
 use crate::model::outbox::Entry;
 use crate::model::outbox::Finish;
 use crate::model::outbox::NewEntry;
+use crate::model::outbox::OutboxKey;
 use crate::model::outbox::OutboxStats;
 use crate::model::reply::Response;
 
@@ -203,7 +204,12 @@ pub trait Sender: Send + Sync {
     /// Sends `response` to `chat`. `key` is the outbox entry's key: the same on every retry of
     /// this delivery, so platforms that de-duplicate by a client nonce (Discord) can make a
     /// retried send arrive once.
-    async fn send(&self, chat: &ChatRef, response: &Response, key: &str) -> Result<(), SendError>;
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        key: &OutboxKey,
+    ) -> Result<(), SendError>;
 }
 
 /// Where "now" comes from. Production uses [`SystemClock`]; tests step a [`ManualClock`].

@@ -18,7 +18,7 @@ use ecabot_core::delivery::pace::SharedPaceRef;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::TelemetryRef;
-use ecabot_core::{Action, Bot, ChatRef, Request, Response, Rights, Token};
+use ecabot_core::{Action, Bot, ChatRef, OutboxKey, Request, Response, Rights, Token};
 use poise::serenity_prelude as serenity;
 use serenity::{
     ChannelId, ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseFollowup,
@@ -735,13 +735,18 @@ struct DiscordSender(Arc<Discord>);
 
 #[async_trait::async_trait]
 impl Sender for DiscordSender {
-    async fn send(&self, chat: &ChatRef, response: &Response, key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        key: &OutboxKey,
+    ) -> Result<(), SendError> {
         let channel = channel_of(chat).ok_or_else(|| SendError::Refused {
             reason: NotDiscord(chat.clone()).to_string(),
         })?;
         self.0
             .out
-            .deliver(channel, response, Priority::Bulk, key)
+            .deliver(channel, response, Priority::Bulk, &key.to_string())
             .await
     }
 }

@@ -157,7 +157,12 @@ async fn suggest(
     let choices = suggestions
         .into_iter()
         .filter(|s| s.value.chars().count() <= CHOICE_TEXT_LIMIT)
-        .map(|s| serenity::AutocompleteChoice::new(truncate(&s.label, CHOICE_TEXT_LIMIT), s.value))
+        .map(|s| {
+            serenity::AutocompleteChoice::new(
+                ecabot_core::model::text::truncate(&s.label, CHOICE_TEXT_LIMIT),
+                s.value,
+            )
+        })
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
@@ -210,7 +215,7 @@ fn description(core: &Bot, locale: Locale, name: &str) -> String {
             .unwrap_or_else(|| cat.get(locale, &topic.title_id())),
         Err(_) => cat.get(locale, &format!("menu-{name}")),
     };
-    truncate(&text, DESCRIPTION_LIMIT)
+    ecabot_core::model::text::truncate(&text, DESCRIPTION_LIMIT).into_owned()
 }
 
 /// Names and descriptions of the command and its option in the bot's default language, and
@@ -231,7 +236,7 @@ fn localize(command: &mut Command, core: &Bot) {
         let local_option = cat.get(locale, &option_id);
         let option_description = cat
             .attr(locale, &option_id, "description")
-            .map(|d| truncate(&d, DESCRIPTION_LIMIT));
+            .map(|d| ecabot_core::model::text::truncate(&d, DESCRIPTION_LIMIT).into_owned());
         for key in discord_locales(locale) {
             let key = key.to_string();
             if valid_name(&local_name) {
@@ -251,9 +256,11 @@ fn localize(command: &mut Command, core: &Bot) {
     command.name_localizations = names.into();
     command.description_localizations = descriptions.into();
     for parameter in &mut command.parameters {
-        parameter.description = cat
-            .attr(default, &option_id, "description")
-            .map(|d| truncate(&d, DESCRIPTION_LIMIT).into());
+        parameter.description = cat.attr(default, &option_id, "description").map(|d| {
+            ecabot_core::model::text::truncate(&d, DESCRIPTION_LIMIT)
+                .into_owned()
+                .into()
+        });
         parameter.name_localizations = option_names.clone().into();
         parameter.description_localizations = option_descriptions.clone().into();
     }
@@ -298,15 +305,6 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && name.chars().all(|c| {
             (c.is_alphanumeric() || c == '-' || c == '_') && c.to_lowercase().eq(std::iter::once(c))
         })
-}
-
-fn truncate(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(limit - 1).collect();
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -379,7 +377,12 @@ mod tests {
 
     #[test]
     fn truncation_marks_the_cut() {
-        assert_eq!(truncate("short", 10), "short");
-        assert_eq!(truncate(&"x".repeat(120), 100).chars().count(), 100);
+        assert_eq!(ecabot_core::model::text::truncate("short", 10), "short");
+        assert_eq!(
+            ecabot_core::model::text::truncate(&"x".repeat(120), 100)
+                .chars()
+                .count(),
+            100
+        );
     }
 }

@@ -176,9 +176,7 @@ fn clean(ch: char) -> Option<char> {
 
 /// Whether a URL is one Discord links: masked links and autolinks only work for the web.
 fn is_web(url: &str) -> bool {
-    ["https://", "http://"]
-        .iter()
-        .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme))
+    ecabot_core::model::text::is_web_url(url)
 }
 
 /// Whether Discord shows `label` literally inside `[label](url)`: no markup characters (they

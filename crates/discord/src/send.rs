@@ -146,10 +146,7 @@ pub(crate) fn no_mentions() -> CreateAllowedMentions {
 /// A message's nonce: the same for every try of one part of one delivery, so Discord keeps the
 /// first copy when a retry follows a send whose answer was lost. At most 25 characters.
 pub(crate) fn nonce(key: &str, part: usize) -> String {
-    // FNV-1a: stable across processes and versions, unlike std's hasher.
-    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = ecabot_core::model::text::fnv1a(key.as_bytes());
     format!("{hash:016x}{:x}", part.min(0xfff))
 }
 

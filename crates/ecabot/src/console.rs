@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::{
-    Action, Block, Bot, ChatRef, Courier, Inline, Input, Request, Response, Rich, Scheduler,
+    Action, Block, Bot, ChatRef, Courier, Inline, Input, OutboxKey, Request, Response, Rich,
+    Scheduler,
 };
 use tokio::{
     io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt},
@@ -124,7 +125,12 @@ impl ConsoleSender {
 
 #[async_trait::async_trait]
 impl Sender for ConsoleSender {
-    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        _key: &OutboxKey,
+    ) -> Result<(), SendError> {
         if *chat != self.chat {
             // Another terminal user's reminder: it waits for their own session.
             return Err(SendError::Transient {

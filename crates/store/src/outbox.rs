@@ -23,9 +23,10 @@ fn entry_from_row(row: &AnyRow) -> Result<Entry, StoreError> {
     let notice: String = row.try_get("notice").map_err(backend_error)?;
     let state: String = row.try_get("state").map_err(backend_error)?;
     let attempts: i64 = row.try_get("attempts").map_err(backend_error)?;
+    let key: String = row.try_get("key").map_err(backend_error)?;
     Ok(Entry {
         id,
-        key: row.try_get("key").map_err(backend_error)?,
+        key: key.parse().map_err(|e| corrupt(format!("{e}")))?,
         chat: chat
             .parse()
             .map_err(|e| corrupt(format!("chat {chat:?}: {e}")))?,
@@ -73,7 +74,7 @@ impl Outbox for SqlStore {
             let mut query = sqlx::query(&sql).bind(stamp);
             for entry in chunk {
                 query = query
-                    .bind(entry.key.clone())
+                    .bind(entry.key.to_string())
                     .bind(entry.chat.to_string())
                     .bind(entry.chat.scope().to_owned())
                     .bind(entry.notice.call().map(ToString::to_string))

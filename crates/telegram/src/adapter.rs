@@ -15,7 +15,7 @@ use ecabot_core::delivery::pace::SharedPaceRef;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::TelemetryRef;
-use ecabot_core::{Action, Bot, ChatRef, Locale, Request, Response, Rights};
+use ecabot_core::{Action, Bot, ChatRef, Locale, OutboxKey, Request, Response, Rights};
 use teloxide::{
     dispatching::{Dispatcher, UpdateFilterExt},
     dptree,
@@ -561,7 +561,12 @@ struct TelegramSender(Arc<Telegram>);
 
 #[async_trait::async_trait]
 impl Sender for TelegramSender {
-    async fn send(&self, chat: &ChatRef, response: &Response, _key: &str) -> Result<(), SendError> {
+    async fn send(
+        &self,
+        chat: &ChatRef,
+        response: &Response,
+        _key: &OutboxKey,
+    ) -> Result<(), SendError> {
         let id: i64 = chat.id().parse().map_err(|_| SendError::Refused {
             reason: NotTelegram(chat.clone()).to_string(),
         })?;

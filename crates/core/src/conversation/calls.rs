@@ -13,6 +13,7 @@ use crate::model::markup::Rich;
 use crate::model::outbox::EntryState;
 use crate::model::outbox::NewEntry;
 use crate::model::outbox::Notice;
+use crate::model::outbox::OutboxKey;
 use crate::model::reply::Action;
 use crate::model::reply::Attachment;
 use crate::model::reply::Button;
@@ -70,7 +71,10 @@ impl Bot {
                 label: self.cat().msg(
                     locale,
                     "button-subscribe",
-                    &Args::new().data("title", &shorten(call.title(locale), 40)),
+                    &Args::new().data(
+                        "title",
+                        &crate::model::text::truncate(call.title(locale), 40),
+                    ),
                 ),
                 action: Action::Subscribe(call.id.clone()),
             });
@@ -182,13 +186,12 @@ impl Bot {
         }
         let at = crate::planning::reminders::release(&prefs, at, call.deadline);
         let entry = NewEntry {
-            key: format!(
-                "snoozed:{}:{}:{}:{}",
-                request.chat,
-                call.id,
-                call.version,
-                at.timestamp()
-            ),
+            key: OutboxKey::Snoozed {
+                chat: request.chat.clone(),
+                call: call.id.clone(),
+                version: call.version,
+                at,
+            },
             chat: request.chat.clone(),
             notice: Notice::Snoozed {
                 call: call.id.clone(),
@@ -250,15 +253,6 @@ pub(super) fn snooze_step(left: Duration) -> Option<LeadTime> {
     LeadTime::from_minutes(minutes).ok()
 }
 
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max - 1).collect();
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +263,5 @@ mod tests {
         assert_eq!(snooze_step(Duration::hours(23)).unwrap().minutes(), 60);
         assert_eq!(snooze_step(Duration::minutes(59)).unwrap().minutes(), 15);
         assert_eq!(snooze_step(Duration::minutes(10)), None);
-        assert_eq!(shorten("abcdef", 4), "abc…");
     }
 }

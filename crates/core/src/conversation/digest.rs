@@ -1,6 +1,7 @@
 //! `/digest` and the words of a digest, written when it is sent.
 
 use crate::conversation::Bot;
+use crate::conversation::notices::{Rendered, Skip};
 use crate::language::catalog::Args;
 use crate::language::digest_words::DigestRequest;
 use crate::model::call::Call;
@@ -21,17 +22,8 @@ use crate::planning::digests::select;
 use crate::ports::StoreError;
 use chrono::{DateTime, Utc};
 
-/// Why a planned digest is not sent.
 /// Longest summary shown under an item, in characters.
 const SUMMARY_CHARS: usize = 160;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DigestSkipped {
-    #[error("the chat turned its digest off")]
-    Off,
-    #[error("nothing new since the previous digest")]
-    Empty,
-}
 
 impl Bot {
     pub(super) fn newsletter_topic() -> Option<TopicId> {
@@ -125,16 +117,16 @@ impl Bot {
     }
 
     /// Writes a planned digest for its chat as of `now`, or says why it is not sent.
-    pub(crate) async fn render_digest(
+    pub(super) async fn render_digest(
         &self,
         chat: &ChatRef,
         from: DateTime<Utc>,
         slot: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<Result<Response, DigestSkipped>, StoreError> {
+    ) -> Result<Rendered, StoreError> {
         let prefs = self.store.chat_prefs(chat).await?;
         let Some(plan) = prefs.digest.filter(|_| prefs.active) else {
-            return Ok(Err(DigestSkipped::Off));
+            return Ok(Rendered::Skip(Skip::DigestOff));
         };
         let locale = crate::model::locale::negotiate(
             self.cat().locales(),
@@ -148,7 +140,7 @@ impl Bot {
         let content = select(locale, &items, &calls, &dismissed, from, slot, now);
         Ok(self
             .compose_digest(locale, prefs.zone(), plan, slot, &content, now)
-            .ok_or(DigestSkipped::Empty))
+            .map_or(Rendered::Skip(Skip::DigestEmpty), Rendered::Send))
     }
 
     /// The digest message, or `None` when there is nothing new. Pure apart from the catalog,
@@ -262,7 +254,7 @@ impl Bot {
         let summary = item
             .summary
             .as_deref()
-            .map(|s| crate::model::news::cut(s, SUMMARY_CHARS))
+            .map(|s| crate::model::text::truncate_words(s, SUMMARY_CHARS).into_owned())
             .unwrap_or_default();
         let date = item
             .published

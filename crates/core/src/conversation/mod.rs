@@ -11,8 +11,7 @@ mod suggestions;
 mod topics;
 mod wording;
 
-pub use digest::DigestSkipped;
-pub use notices::Stale;
+pub use notices::{Rendered, Skip};
 pub use suggestions::{Suggest, Suggestion};
 
 use crate::conversation::flood::FloodGuard;
@@ -646,11 +645,7 @@ fn clean(raw: &str) -> String {
 
 /// User input quoted back, bounded.
 pub(crate) fn echo(text: &str) -> String {
-    let mut out: String = text.chars().take(MAX_ECHO_CHARS).collect();
-    if text.chars().count() > MAX_ECHO_CHARS {
-        out.push('…');
-    }
-    out
+    crate::model::text::truncate(text, MAX_ECHO_CHARS + 1).into_owned()
 }
 
 fn capitalize_first(text: &str) -> String {

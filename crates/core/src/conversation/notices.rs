@@ -1,5 +1,5 @@
-//! The words of what the bot says first: a reminder or a "deadline changed" notice, written
-//! when it is sent.
+//! What the bot says first, written when it is sent: [`Bot::render`] turns an outbox entry's
+//! notice into a response, or says why it is no longer worth sending.
 
 use crate::conversation::Bot;
 use crate::conversation::calls::snooze_step;
@@ -14,43 +14,68 @@ use crate::model::reply::Response;
 use crate::ports::StoreError;
 use chrono::{DateTime, Utc};
 
-/// Why a planned notice is no longer worth sending.
+/// What an outbox entry comes to when its moment has come.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rendered {
+    Send(Response),
+    /// Nothing is sent; the reason is logged and kept with the entry.
+    Skip(Skip),
+}
+
+/// Why a planned message is no longer worth sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Stale {
+pub enum Skip {
     #[error("the call no longer exists")]
     CallGone,
     #[error("the deadline moved since this was planned")]
     Superseded,
     #[error("the chat no longer follows this call")]
     NotFollowing,
-    #[error("a digest is written by render_digest")]
-    NotACallNotice,
+    #[error("the chat turned its digest off")]
+    DigestOff,
+    #[error("nothing new since the previous digest")]
+    DigestEmpty,
 }
 
 impl Bot {
-    /// Writes a planned notice for its chat as of `now`, or says why it should not be sent.
-    pub async fn render_notice(
+    /// Writes a planned notice or digest for its chat as of `now`, in the chat's language and
+    /// zone of that moment, or says why it should not be sent.
+    pub async fn render(
         &self,
         chat: &crate::model::chat::ChatRef,
         notice: &Notice,
         now: DateTime<Utc>,
-    ) -> Result<Result<Response, Stale>, StoreError> {
-        let (id, version) = match notice {
+    ) -> Result<Rendered, StoreError> {
+        match notice {
+            Notice::Digest { from, slot } => self.render_digest(chat, *from, *slot, now).await,
             Notice::Reminder { call, version, .. }
             | Notice::Snoozed { call, version }
-            | Notice::DeadlineChanged { call, version, .. } => (call, *version),
-            Notice::Digest { .. } => return Ok(Err(Stale::NotACallNotice)),
-        };
+            | Notice::DeadlineChanged { call, version, .. } => {
+                self.render_call_notice(chat, notice, call, *version, now)
+                    .await
+            }
+        }
+    }
+
+    /// A reminder or a "deadline changed" notice.
+    async fn render_call_notice(
+        &self,
+        chat: &crate::model::chat::ChatRef,
+        notice: &Notice,
+        id: &crate::model::call::CallId,
+        version: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Rendered, StoreError> {
         let Some(call) = self.store.call(id).await? else {
-            return Ok(Err(Stale::CallGone));
+            return Ok(Rendered::Skip(Skip::CallGone));
         };
         if call.version != version {
-            return Ok(Err(Stale::Superseded));
+            return Ok(Rendered::Skip(Skip::Superseded));
         }
         let subs = self.store.subscriptions(chat).await?;
         let dismissed = self.store.dismissed(chat).await?;
         if dismissed.contains(&call.id) || !subs.iter().any(|s| s.target.covers(&call)) {
-            return Ok(Err(Stale::NotFollowing));
+            return Ok(Rendered::Skip(Skip::NotFollowing));
         }
         let prefs = self.store.chat_prefs(chat).await?;
         let locale = crate::model::locale::negotiate(
@@ -105,7 +130,7 @@ impl Bot {
             label: self.cat().get(locale, stop),
             action: Action::Applied(call.id.clone()),
         });
-        Ok(Ok(Response {
+        Ok(Rendered::Send(Response {
             locale,
             topic: Self::reminders_topic(),
             replies: vec![Reply::new(Rich::parse(&text)).with_buttons(buttons)],

@@ -3,10 +3,10 @@
 //! through a platform's [`Sender`] and marked. Writing first makes a reminder survive a crash;
 //! the unique key makes it exist once however many ticks or processes plan it.
 
+use crate::conversation::Rendered;
 use crate::model::chat::ChatRef;
 use crate::model::outbox::Entry;
 use crate::model::outbox::Finish;
-use crate::model::outbox::Notice;
 use crate::ports::Outbox;
 use crate::ports::SendError;
 use crate::ports::Sender;
@@ -257,21 +257,10 @@ impl Courier {
                 reason: Undelivered::Expired.to_string(),
             });
         }
-        let rendered = match &entry.notice {
-            Notice::Digest { from, slot } => self
-                .bot
-                .render_digest(&entry.chat, *from, *slot, now)
-                .await?
-                .map_err(|skipped| skipped.to_string()),
-            notice => self
-                .bot
-                .render_notice(&entry.chat, notice, now)
-                .await?
-                .map_err(|stale| stale.to_string()),
-        };
-        let response = match rendered {
-            Ok(r) => r,
-            Err(reason) => {
+        let response = match self.bot.render(&entry.chat, &entry.notice, now).await? {
+            Rendered::Send(response) => response,
+            Rendered::Skip(skip) => {
+                let reason = skip.to_string();
                 tracing::info!(key = %entry.key, %reason, "not sent");
                 return Ok(Finish::Cancelled { reason });
             }

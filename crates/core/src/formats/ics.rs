@@ -224,11 +224,7 @@ fn err(line: usize, problem: IcsProblem) -> IcsError {
 }
 
 fn quoted(s: &str) -> String {
-    let mut out: String = s.chars().take(QUOTE).collect();
-    if s.chars().nth(QUOTE).is_some() {
-        out.push('…');
-    }
-    out
+    crate::model::text::truncate(s, QUOTE + 1).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -964,13 +960,7 @@ fn clean(s: &str, cap: usize, block: bool) -> String {
         }
     }
     let trimmed = out.trim();
-    if trimmed.chars().nth(cap).is_none() {
-        return trimmed.to_owned();
-    }
-    let mut cut: String = trimmed.chars().take(cap.saturating_sub(1)).collect();
-    cut.truncate(cut.trim_end().len());
-    cut.push('…');
-    cut
+    crate::model::text::truncate(trimmed, cap).into_owned()
 }
 
 fn is_call_word(category: &str) -> bool {
@@ -993,17 +983,7 @@ fn check_url(prop: &Prop) -> Result<String, IcsError> {
             IcsProblem::UrlTooLong { max: MAX_URL_BYTES },
         ));
     }
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
-        url.get(8..)
-    } else if lower.starts_with("http://") {
-        url.get(7..)
-    } else {
-        None
-    };
-    let ok = rest.is_some_and(|r| !r.is_empty())
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
+    if crate::model::text::is_web_url(url) {
         Ok(url.to_owned())
     } else {
         Err(err(prop.line, IcsProblem::BadUrl { url: quoted(url) }))

@@ -163,11 +163,10 @@ pub fn parse_toml(text: &str) -> Result<Vec<CallDraft>, ImportError> {
         {
             return Err(fail("ends is before starts".into()));
         }
-        if let Some(url) = &raw.url {
-            let lower = url.to_ascii_lowercase();
-            if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-                return Err(fail(format!("url {url:?} is not http(s)")));
-            }
+        if let Some(url) = &raw.url
+            && !crate::model::text::is_web_url(url)
+        {
+            return Err(fail(format!("url {url:?} is not http(s)")));
         }
         let texts = |map: &BTreeMap<String, String>| -> Result<Texts, ImportError> {
             let mut t = Texts::new();

@@ -154,10 +154,9 @@ impl Gazetteer {
         if word.chars().count() >= MIN_COUNTRY_TYPO_LEN {
             for variant in std::iter::once(word.to_owned()).chain(deletion_variants(word)) {
                 if let Some(code) = self.deletions.get(&variant) {
-                    let confirmed = self
-                        .words
-                        .iter()
-                        .any(|(known, c)| c == code && within_one_edit(word, known));
+                    let confirmed = self.words.iter().any(|(known, c)| {
+                        c == code && crate::model::text::within_one_edit(word, known)
+                    });
                     if confirmed {
                         return Some(*code);
                     }
@@ -204,24 +203,6 @@ fn stemmer_for(locale: Locale) -> Option<Stemmer> {
         _ => return None,
     };
     Some(Stemmer::create(algorithm))
-}
-
-/// Damerau–Levenshtein distance of at most one (one insertion, deletion, substitution or swap).
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (&a[prefix..], &b[prefix..]);
-    match (ra.len(), rb.len()) {
-        (0, 0) => true,
-        (x, y) if x == y => {
-            ra[1..] == rb[1..] || (x >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
-        }
-        (x, y) if x > y => ra[1..] == *rb,
-        _ => *ra == rb[1..],
-    }
 }
 
 fn deletion_variants(word: &str) -> impl Iterator<Item = String> + '_ {
@@ -642,12 +623,15 @@ mod tests {
 
     #[test]
     fn one_edit() {
-        assert!(within_one_edit("suomalasiet", "suomalaiset"));
-        assert!(within_one_edit("polnd", "poland"));
-        assert!(within_one_edit("polandd", "poland"));
-        assert!(within_one_edit("polant", "poland"));
-        assert!(!within_one_edit("holland", "poland"));
-        assert!(!within_one_edit("pol", "poland"));
+        assert!(crate::model::text::within_one_edit(
+            "suomalasiet",
+            "suomalaiset"
+        ));
+        assert!(crate::model::text::within_one_edit("polnd", "poland"));
+        assert!(crate::model::text::within_one_edit("polandd", "poland"));
+        assert!(crate::model::text::within_one_edit("polant", "poland"));
+        assert!(!crate::model::text::within_one_edit("holland", "poland"));
+        assert!(!crate::model::text::within_one_edit("pol", "poland"));
     }
 
     #[test]

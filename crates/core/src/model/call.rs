@@ -55,7 +55,7 @@ impl CallId {
         if !slug.is_empty() && slug.len() <= MAX_CALL_ID && slug.len() == local.len() {
             return CallId(slug);
         }
-        let hash = format!("{:08x}", fnv1a(uid.as_bytes()) as u32);
+        let hash = format!("{:08x}", crate::model::text::fnv1a(uid.as_bytes()) as u32);
         let keep = MAX_CALL_ID - hash.len() - 1;
         let head: String = slug.chars().take(keep).collect();
         let head = head.trim_end_matches('-');
@@ -68,7 +68,7 @@ impl CallId {
 
     /// The same id with a suffix, to resolve a clash between two UIDs.
     pub fn disambiguated(&self, uid: &str) -> CallId {
-        let hash = format!("{:08x}", fnv1a(uid.as_bytes()) as u32);
+        let hash = format!("{:08x}", crate::model::text::fnv1a(uid.as_bytes()) as u32);
         let keep = MAX_CALL_ID - hash.len() - 1;
         let head: String = self.0.chars().take(keep).collect();
         CallId(format!("{}-{hash}", head.trim_end_matches('-')))
@@ -77,12 +77,6 @@ impl CallId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 impl FromStr for CallId {
@@ -204,34 +198,12 @@ fn suggest_zones(wanted: &str) -> Vec<&'static str> {
         .filter(|name| {
             let lower = name.to_ascii_lowercase();
             let tail = lower.rsplit('/').next().unwrap_or(&lower);
-            tail.contains(city) || within_one_edit(tail, city)
+            tail.contains(city) || crate::model::text::within_one_edit(tail, city)
         })
         .collect();
     found.sort_by_key(|n| (n.split('/').next() != Some("Europe"), n.len()));
     found.truncate(5);
     found
-}
-
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 || a.len() < 4 {
-        return false;
-    }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    let prefix = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        short[prefix + 1..] == long[prefix + 1..] || prefix == short.len()
-    } else {
-        short[prefix..] == long[prefix + 1..]
-    }
 }
 
 impl Default for Zone {

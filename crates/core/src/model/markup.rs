@@ -135,11 +135,9 @@ fn plain_inlines(out: &mut String, inlines: &[Inline]) {
 }
 
 fn is_link_target(url: &str) -> bool {
-    (url.starts_with("https://")
-        || url.starts_with("http://")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    crate::model::text::is_web_url(url)
+        || ((url.starts_with("mailto:") || url.starts_with("tel:"))
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 /// Splits a line into text, bold and link runs; a backslash makes the next character literal.

@@ -105,7 +105,10 @@ impl NewsDraft {
             .filter(|c| c.is_alphanumeric())
             .flat_map(char::to_lowercase)
             .collect();
-        Some(format!("{day}:{:016x}", fnv1a(words.as_bytes())))
+        Some(format!(
+            "{day}:{:016x}",
+            crate::model::text::fnv1a(words.as_bytes())
+        ))
     }
 }
 
@@ -158,20 +161,7 @@ fn tidy(text: &str, max: usize) -> String {
         }
         out.push(c);
     }
-    cut(&out, max)
-}
-
-/// At most `max` characters, cut at a word when that keeps at least half, marked with "…".
-pub(crate) fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(max.saturating_sub(1)).collect();
-    let at_word = match head.rfind(' ') {
-        Some(i) if i >= head.len() / 2 => &head[..i],
-        _ => head.as_str(),
-    };
-    format!("{}…", at_word.trim_end())
+    crate::model::text::truncate_words(&out, max).into_owned()
 }
 
 /// `url` if it is an absolute http(s) address worth linking to.
@@ -182,12 +172,7 @@ pub fn web_link(url: &str) -> Option<String> {
     if scheme != "http" && scheme != "https" {
         return None;
     }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit('@').next().unwrap_or_default();
-    if host.is_empty()
-        || url.len() > MAX_URL_BYTES
-        || url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if url.len() > MAX_URL_BYTES || !crate::model::text::is_web_url(url) {
         return None;
     }
     Some(format!("{scheme}://{rest}"))
@@ -216,13 +201,6 @@ fn url_key(url: &str) -> String {
         out.push_str(&kept.join("&"));
     }
     out
-}
-
-/// FNV-1a, 64 bits: stable across builds and platforms, unlike `DefaultHasher`.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

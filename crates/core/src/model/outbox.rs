@@ -3,7 +3,7 @@
 use crate::model::call::CallId;
 use crate::model::call::LeadTime;
 use crate::model::chat::ChatRef;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::{fmt, str::FromStr};
 
 /// What an entry will say; rendered only when it is sent, in the chat's language and zone of
@@ -173,10 +173,130 @@ impl FromStr for EntryState {
     }
 }
 
+/// The unique key of an outbox entry: what makes planning the same message twice a no-op,
+/// across ticks and instances. Its text form is what the database stores, so it never changes
+/// for an existing kind (the field orders are historical); [`OutboxKey::from_str`] reads it back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OutboxKey {
+    /// One per chat, call, lead time and deadline version.
+    Reminder {
+        chat: ChatRef,
+        call: CallId,
+        lead: LeadTime,
+        version: u32,
+    },
+    /// One per chat, call and deadline version.
+    Changed {
+        chat: ChatRef,
+        call: CallId,
+        version: u32,
+    },
+    /// One per chat, call, version and the moment it was snoozed to.
+    Snoozed {
+        chat: ChatRef,
+        call: CallId,
+        version: u32,
+        at: DateTime<Utc>,
+    },
+    /// One per chat and local date of the digest's moment.
+    Digest { chat: ChatRef, date: NaiveDate },
+}
+
+impl OutboxKey {
+    pub fn chat(&self) -> &ChatRef {
+        match self {
+            OutboxKey::Reminder { chat, .. }
+            | OutboxKey::Changed { chat, .. }
+            | OutboxKey::Snoozed { chat, .. }
+            | OutboxKey::Digest { chat, .. } => chat,
+        }
+    }
+}
+
+impl fmt::Display for OutboxKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutboxKey::Reminder {
+                chat,
+                call,
+                lead,
+                version,
+            } => write!(f, "reminder:{chat}:{call}:{}:{version}", lead.minutes()),
+            OutboxKey::Changed {
+                chat,
+                call,
+                version,
+            } => write!(f, "changed:{chat}:{call}:{version}"),
+            OutboxKey::Snoozed {
+                chat,
+                call,
+                version,
+                at,
+            } => write!(f, "snoozed:{chat}:{call}:{version}:{}", at.timestamp()),
+            OutboxKey::Digest { chat, date } => write!(f, "digest:{chat}:{date}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an outbox key")]
+pub struct BadOutboxKey(pub String);
+
+impl FromStr for OutboxKey {
+    type Err = BadOutboxKey;
+
+    /// Reads the fields after the chat from the right, since a chat id may hold `:`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadOutboxKey(s.chars().take(80).collect());
+        let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
+        let tail = match kind {
+            "reminder" | "snoozed" => 3,
+            "changed" => 2,
+            "digest" => 1,
+            _ => return Err(bad()),
+        };
+        let mut fields: Vec<&str> = rest.rsplitn(tail + 1, ':').collect();
+        if fields.len() != tail + 1 {
+            return Err(bad());
+        }
+        fields.reverse();
+        let chat: ChatRef = fields[0].parse().map_err(|_| bad())?;
+        let call = || CallId::parse(fields[1]).map_err(|_| bad());
+        let number = |i: usize| fields[i].parse::<u32>().map_err(|_| bad());
+        Ok(match kind {
+            "reminder" => OutboxKey::Reminder {
+                chat,
+                call: call()?,
+                lead: LeadTime::from_minutes(number(2)?).map_err(|_| bad())?,
+                version: number(3)?,
+            },
+            "changed" => OutboxKey::Changed {
+                chat,
+                call: call()?,
+                version: number(2)?,
+            },
+            "snoozed" => OutboxKey::Snoozed {
+                chat,
+                call: call()?,
+                version: number(2)?,
+                at: fields[3]
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|t| DateTime::from_timestamp(t, 0))
+                    .ok_or_else(bad)?,
+            },
+            _ => OutboxKey::Digest {
+                chat,
+                date: fields[1].parse().map_err(|_| bad())?,
+            },
+        })
+    }
+}
+
 /// An entry to create. Its `key` is unique across the outbox: creating it again does nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEntry {
-    pub key: String,
+    pub key: OutboxKey,
     pub chat: ChatRef,
     pub notice: Notice,
     /// Not to be sent before this instant (quiet hours, snooze).
@@ -192,7 +312,7 @@ pub struct NewEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub id: i64,
-    pub key: String,
+    pub key: OutboxKey,
     pub chat: ChatRef,
     pub notice: Notice,
     pub not_before: DateTime<Utc>,
@@ -287,6 +407,62 @@ mod tests {
             "digest:x:1",
         ] {
             assert!(bad.parse::<Notice>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn outbox_keys_keep_their_stored_form() {
+        let chat: ChatRef = "dc:channel:987".parse().unwrap();
+        let call = CallId::parse("cba-2024").unwrap();
+        let cases = [
+            (
+                OutboxKey::Reminder {
+                    chat: chat.clone(),
+                    call: call.clone(),
+                    lead: LeadTime::parse("1d").unwrap(),
+                    version: 2,
+                },
+                "reminder:dc:channel:987:cba-2024:1440:2",
+            ),
+            (
+                OutboxKey::Changed {
+                    chat: chat.clone(),
+                    call: call.clone(),
+                    version: 3,
+                },
+                "changed:dc:channel:987:cba-2024:3",
+            ),
+            (
+                OutboxKey::Snoozed {
+                    chat: chat.clone(),
+                    call,
+                    version: 1,
+                    at: DateTime::from_timestamp(1_795_000_000, 0).unwrap(),
+                },
+                "snoozed:dc:channel:987:cba-2024:1:1795000000",
+            ),
+            (
+                OutboxKey::Digest {
+                    chat,
+                    date: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+                },
+                "digest:dc:channel:987:2026-11-16",
+            ),
+        ];
+        for (key, text) in cases {
+            assert_eq!(key.to_string(), text);
+            assert_eq!(text.parse::<OutboxKey>().unwrap(), key);
+        }
+        for bad in [
+            "",
+            "reminder:tg:1:cba:1440",
+            "reminder:tg:1:cba:1:2",
+            "changed:tg:1:Bad Id:2",
+            "digest:tg:1:2026-13-01",
+            "digest:nochat:2026-11-16",
+            "nope:tg:1:x",
+        ] {
+            assert!(bad.parse::<OutboxKey>().is_err(), "{bad}");
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::model::news::NewsItem;
 use crate::model::outbox::EntryState;
 use crate::model::outbox::NewEntry;
 use crate::model::outbox::Notice;
+use crate::model::outbox::OutboxKey;
 use crate::planning::reminders::release;
 use chrono::{DateTime, Duration, Utc};
 
@@ -71,8 +72,11 @@ pub fn plan_digests(
 }
 
 /// One per chat and local date of the digest's moment.
-pub fn digest_key(chat: &ChatRef, zone: Zone, slot: DateTime<Utc>) -> String {
-    format!("digest:{chat}:{}", zone.local(slot).date_naive())
+pub fn digest_key(chat: &ChatRef, zone: Zone, slot: DateTime<Utc>) -> OutboxKey {
+    OutboxKey::Digest {
+        chat: chat.clone(),
+        date: zone.local(slot).date_naive(),
+    }
 }
 
 /// What one chat's digest holds, chosen from everything new.
@@ -139,8 +143,8 @@ mod tests {
     use super::*;
     use crate::language::digest_words::DigestRequest;
     use crate::model::chat::{BadDigestPlan, DigestPlan};
-    use chrono::{NaiveTime, Weekday};
     use chrono::TimeZone;
+    use chrono::{NaiveTime, Weekday};
 
     fn zone(name: &str) -> Zone {
         Zone::parse(name).unwrap()
@@ -269,7 +273,7 @@ mod tests {
         let slot = utc(2026, 11, 16, 8, 0);
         let (entries, cursors) = plan_digests(&chats, slot - Duration::minutes(1), slot);
         assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].key, "digest:tg:1:2026-11-16");
+        assert_eq!(entries[0].key.to_string(), "digest:tg:1:2026-11-16");
         assert_eq!(
             entries[0].notice,
             Notice::Digest {

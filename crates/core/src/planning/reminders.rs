@@ -10,6 +10,7 @@ use crate::model::chat::Subscriber;
 use crate::model::outbox::EntryState;
 use crate::model::outbox::NewEntry;
 use crate::model::outbox::Notice;
+use crate::model::outbox::OutboxKey;
 use chrono::{DateTime, Utc};
 
 /// The entries one call needs for the window `(from, now]`.
@@ -35,7 +36,11 @@ pub fn plan_call(
         if moved && open && sub.since < call.changed_at {
             let previous = call.previous_deadline.unwrap_or(call.changed_at);
             plan.entries.push(NewEntry {
-                key: format!("changed:{}:{}:{}", sub.chat, call.id, call.version),
+                key: OutboxKey::Changed {
+                    chat: sub.chat.clone(),
+                    call: call.id.clone(),
+                    version: call.version,
+                },
                 chat: sub.chat.clone(),
                 notice: Notice::DeadlineChanged {
                     call: call.id.clone(),
@@ -99,13 +104,13 @@ pub fn plan_call(
 }
 
 /// The outbox key of a reminder: one per chat, call, lead time and deadline version.
-pub fn reminder_key(chat: &ChatRef, call: &Call, lead: LeadTime) -> String {
-    format!(
-        "reminder:{chat}:{}:{}:{}",
-        call.id,
-        lead.minutes(),
-        call.version
-    )
+pub fn reminder_key(chat: &ChatRef, call: &Call, lead: LeadTime) -> OutboxKey {
+    OutboxKey::Reminder {
+        chat: chat.clone(),
+        call: call.id.clone(),
+        lead,
+        version: call.version,
+    }
 }
 
 /// When a message due at `at` may go out for a chat, given its quiet hours.
@@ -139,13 +144,13 @@ pub fn next_reminder<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
     use crate::model::call::CallId;
     use crate::model::call::CallKind;
     use crate::model::call::LeadTimes;
     use crate::model::call::QuietHours;
     use crate::model::call::Texts;
     use crate::model::call::Zone;
+    use chrono::Duration;
     use chrono::TimeZone;
 
     fn call(deadline: DateTime<Utc>) -> Call {
@@ -209,7 +214,7 @@ mod tests {
         let plan = plan_call(&c, &subs, t(10, 0, 0), t(19, 13, 0));
         let states: Vec<_> = plan.entries.iter().map(|e| e.state).collect();
         assert_eq!(states, [EntryState::Skipped, EntryState::Pending]);
-        assert!(plan.entries[1].key.contains(":1440:"));
+        assert!(plan.entries[1].key.to_string().contains(":1440:"));
         let after = plan_call(&c, &subs, t(10, 0, 0), t(21, 0, 0));
         assert_eq!(after.dropped, 3);
         assert!(after.entries.iter().all(|e| e.state == EntryState::Dropped));
