@@ -183,7 +183,10 @@ fn the_core_domains_depend_downward_only() {
         .lines()
         .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
         .collect();
-    assert_eq!(declared, DOMAINS, "lib.rs declares the domains in this order");
+    assert_eq!(
+        declared, DOMAINS,
+        "lib.rs declares the domains in this order"
+    );
     let rank = |m: &str| DOMAINS.iter().position(|d| *d == domain(m));
     let mut wrong = Vec::new();
     for (from, tos) in core_graph() {
@@ -236,7 +239,10 @@ fn dependencies_of(root: &str) -> BTreeSet<String> {
 #[test]
 fn the_core_pulls_in_no_platform_http_or_sql_crate() {
     let core = dependencies_of("ecabot-core");
-    assert!(core.contains("fluent-bundle"), "read the lock file: {core:?}");
+    assert!(
+        core.contains("fluent-bundle"),
+        "read the lock file: {core:?}"
+    );
     let found: Vec<&&str> = FORBIDDEN.iter().filter(|f| core.contains(**f)).collect();
     assert!(found.is_empty(), "ecabot-core depends on {found:?}");
     // The check itself sees a platform crate where there is one.

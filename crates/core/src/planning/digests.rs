@@ -139,8 +139,8 @@ mod tests {
     use super::*;
     use crate::language::digest_words::DigestRequest;
     use crate::model::chat::{BadDigestPlan, DigestPlan};
-    use chrono::{NaiveTime, Weekday};
     use chrono::TimeZone;
+    use chrono::{NaiveTime, Weekday};
 
     fn zone(name: &str) -> Zone {
         Zone::parse(name).unwrap()

@@ -139,13 +139,13 @@ pub fn next_reminder<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Duration;
     use crate::model::call::CallId;
     use crate::model::call::CallKind;
     use crate::model::call::LeadTimes;
     use crate::model::call::QuietHours;
     use crate::model::call::Texts;
     use crate::model::call::Zone;
+    use chrono::Duration;
     use chrono::TimeZone;
 
     fn call(deadline: DateTime<Utc>) -> Call {
