@@ -173,7 +173,7 @@ impl PartSender for ToChannel<'_> {
         self.channel.get().to_string()
     }
 
-    /// Discord has no limit of its own for server channels.
+    /// Discord limits every channel alike: no group limit applies.
     fn room(&self) -> Room {
         Room::Private
     }
