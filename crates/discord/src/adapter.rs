@@ -3,18 +3,18 @@
 //! from the core.
 
 use std::{
-    collections::HashMap,
     future::Future,
     sync::{
         Arc, Mutex, OnceLock,
         atomic::{AtomicBool, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use ecabot_core::delivery::pace::PaceConfig;
 use ecabot_core::delivery::pace::Priority;
 use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::delivery::rights::RightsCache;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::TelemetryRef;
@@ -31,8 +31,6 @@ use crate::{
     send::{self, Outbound, Part, SCOPE, channel_of, chat_ref},
 };
 
-/// How long an administrator check of a message's author is trusted.
-const RIGHTS_CACHE: Duration = Duration::from_secs(60);
 /// How long a stopping gateway client is waited for.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Timeout of one REST request.
@@ -193,7 +191,7 @@ pub struct Discord {
     /// The gateway client until [`Discord::start`] takes it.
     client: Mutex<Option<serenity::Client>>,
     connected: AtomicBool,
-    rights: Mutex<HashMap<(u64, u64), (Rights, Instant)>>,
+    rights: RightsCache<(u64, u64)>,
 }
 
 impl Discord {
@@ -275,7 +273,7 @@ impl Discord {
             bot_name: me.name.clone(),
             client: Mutex::new(Some(gateway)),
             connected: AtomicBool::new(false),
-            rights: Mutex::default(),
+            rights: RightsCache::default(),
         });
         // Set just after creation: nothing reads the slot before the gateway's READY.
         let _ = slot.set(discord.clone());
@@ -584,47 +582,32 @@ impl Discord {
 
     /// Whether the author of a server message may manage the channel: Discord computes this for
     /// interactions, but for messages it is worked out from the server's roles and the
-    /// channel's overwrites (remembered a minute).
+    /// channel's overwrites (remembered a while).
     async fn member_rights(&self, guild: GuildId, channel: ChannelId, user: UserId) -> Rights {
-        let key = (channel.get(), user.get());
-        let cached = self
-            .rights
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .filter(|(_, at)| at.elapsed() < RIGHTS_CACHE)
-            .map(|(rights, _)| *rights);
-        if let Some(rights) = cached {
-            return rights;
-        }
-        let lookup = async {
-            let server = self.http.get_guild(guild).await?;
-            let member = self.http.get_member(guild, user).await?;
-            let place = self.http.get_channel(channel).await?;
-            Ok::<_, serenity::Error>((server, member, place))
-        };
-        let rights = match lookup.await {
-            Ok((server, member, serenity::Channel::Guild(place))) => {
-                let permissions = server.user_permissions_in(&place, &member);
-                if permissions.administrator() || permissions.manage_channels() {
-                    Rights::Manage
-                } else {
-                    Rights::Ask
+        let check = async {
+            let lookup = async {
+                let server = self.http.get_guild(guild).await?;
+                let member = self.http.get_member(guild, user).await?;
+                let place = self.http.get_channel(channel).await?;
+                Ok::<_, serenity::Error>((server, member, place))
+            };
+            match lookup.await {
+                Ok((server, member, serenity::Channel::Guild(place))) => {
+                    let permissions = server.user_permissions_in(&place, &member);
+                    if permissions.administrator() || permissions.manage_channels() {
+                        Some(Rights::Manage)
+                    } else {
+                        Some(Rights::Ask)
+                    }
+                }
+                Ok(_) => Some(Rights::Unverified),
+                Err(error) => {
+                    tracing::warn!(channel = channel.get(), error = %self.token.redact(&error.to_string()), "could not check a member's rights");
+                    None
                 }
             }
-            Ok(_) => Rights::Unverified,
-            Err(error) => {
-                tracing::warn!(channel = channel.get(), error = %self.token.redact(&error.to_string()), "could not check a member's rights");
-                return Rights::Unverified;
-            }
         };
-        let mut cache = self
-            .rights
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        cache.retain(|_, (_, at)| at.elapsed() < RIGHTS_CACHE);
-        cache.insert(key, (rights, Instant::now()));
-        rights
+        self.rights.rights((channel.get(), user.get()), check).await
     }
 }
 

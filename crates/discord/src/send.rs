@@ -2,17 +2,13 @@
 //! buttons, files), paced under the global limit, sent with a nonce that makes a retried send
 //! arrive once, and Discord's errors sorted into the core's [`SendError`] kinds.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
-use ecabot_core::delivery::pace::Pacer;
 use ecabot_core::delivery::pace::Priority;
 use ecabot_core::delivery::pace::Room;
 use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::delivery::parts::{Outlet, PartFailed, PartSender, Reach};
 use ecabot_core::ports::SendError;
-use ecabot_core::ports::SendResult;
 use ecabot_core::ports::TelemetryRef;
 use ecabot_core::{Action, Attachment, Button, ChatRef, Response, Token};
 use serenity::all::{
@@ -32,11 +28,6 @@ const COLOUR: u32 = 0x1F4E9C;
 const BUTTONS_PER_ROW: usize = 5;
 const ROWS_PER_MESSAGE: usize = 5;
 const LABEL_LIMIT: usize = 80;
-/// Longest wait for Discord's `Retry-After` inside one delivery; longer waits go back to the
-/// outbox (before anything was sent) instead of holding a worker.
-const MAX_INLINE_WAIT: Duration = Duration::from_secs(60);
-/// Tries per part once an earlier part of the same response went out.
-const PART_TRIES: u32 = 3;
 
 pub fn chat_ref(channel: ChannelId) -> ChatRef {
     ChatRef::new(SCOPE, &channel.get().to_string()).expect("a channel id is a valid chat id")
@@ -150,19 +141,53 @@ pub(crate) fn nonce(key: &str, part: usize) -> String {
     format!("{hash:016x}{:x}", part.min(0xfff))
 }
 
-/// Sends channel messages with pacing and error sorting; shared by replies to messages and the
-/// outbox, so both draw on one budget.
+/// Sends channel messages, every one through the core's [`Outlet`] (pacing, waits, retries);
+/// shared by replies to messages and the outbox, so both draw on one budget.
 pub(crate) struct Outbound {
     http: Arc<Http>,
     /// The HTTP client behind `http`: used directly when a proxy is configured (serenity's own
     /// rate limiter then cannot be used), so that `Retry-After` can be read.
     client: reqwest::Client,
     token: Token,
-    pacer: Mutex<Pacer>,
-    /// The bot-wide global budget when several instances send; the local pacer then keeps
-    /// only the per-channel spacing.
-    shared: Option<SharedPaceRef>,
+    outlet: Outlet,
     pub(crate) telemetry: TelemetryRef,
+}
+
+/// One delivery's way to one channel, for the core's [`Outlet`]. `key` identifies the
+/// delivery: each part's nonce derives from it, so a part retried after a lost answer is not
+/// shown twice.
+struct ToChannel<'a> {
+    out: &'a Outbound,
+    channel: ChannelId,
+    key: &'a str,
+}
+
+#[async_trait::async_trait]
+impl PartSender for ToChannel<'_> {
+    type Part = Part;
+
+    fn chat(&self) -> String {
+        self.channel.get().to_string()
+    }
+
+    /// Discord limits every channel alike: no group limit applies.
+    fn room(&self) -> Room {
+        Room::Private
+    }
+
+    async fn send_part(&self, index: usize, part: &Part) -> Result<(), PartFailed> {
+        self.out
+            .post(self.channel, part, &nonce(self.key, index))
+            .await
+            .map_err(|(error, global)| PartFailed {
+                error,
+                reach: if global { Reach::Bot } else { Reach::Chat },
+            })
+    }
+
+    async fn wait(&self, wait: Duration) {
+        tokio::time::sleep(wait).await;
+    }
 }
 
 impl Outbound {
@@ -170,67 +195,21 @@ impl Outbound {
         http: Arc<Http>,
         client: reqwest::Client,
         token: Token,
-        mut pace: ecabot_core::delivery::pace::PaceConfig,
+        pace: ecabot_core::delivery::pace::PaceConfig,
         shared: Option<SharedPaceRef>,
         telemetry: TelemetryRef,
     ) -> Outbound {
-        if shared.is_some() {
-            pace.global_per_sec = None;
-            pace.reply_share = 0;
-        }
         Outbound {
             http,
             client,
             token,
-            pacer: Mutex::new(Pacer::new(pace)),
-            shared,
+            outlet: Outlet::new(SCOPE, pace, shared, telemetry.clone()),
             telemetry,
         }
     }
 
-    fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
-        self.pacer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Waits for this message's turn: the channel's own spacing here, the global limit in
-    /// the shared budget when there is one (unreachable, it is a transient failure: sending
-    /// unpaced could break the limit for every instance).
-    async fn pace(&self, channel: ChannelId, priority: Priority) -> Result<(), SendError> {
-        let at = self.pacer().book(
-            &channel.get().to_string(),
-            Room::Private,
-            priority,
-            Instant::now(),
-        );
-        match &self.shared {
-            Some(shared) => shared.turn_at(at).await,
-            None => {
-                tokio::time::sleep_until(at.into()).await;
-                Ok(())
-            }
-        }
-    }
-
-    async fn hold(&self, channel: ChannelId, wait: Duration, global: bool) {
-        let until = Instant::now() + wait;
-        if global {
-            self.pacer().hold_all(until);
-            if let Some(shared) = &self.shared
-                && let Err(error) = shared.hold(wait).await
-            {
-                tracing::warn!(%error, "could not share Discord's wait with the other instances");
-            }
-        } else {
-            self.pacer().hold(&channel.get().to_string(), until);
-        }
-    }
-
-    /// Sends every part of `response` in order. `key` identifies the delivery: each part's
-    /// nonce derives from it, so a part retried after a lost answer is not shown twice.
-    /// Replies wait out rate limits here; bulk sends hand a limit hit before their first part
-    /// back to the outbox.
+    /// Sends every part of `response` in order (see [`Outlet::deliver`]), each with a nonce
+    /// derived from `key`.
     pub(crate) async fn deliver(
         &self,
         channel: ChannelId,
@@ -238,60 +217,12 @@ impl Outbound {
         priority: Priority,
         key: &str,
     ) -> Result<(), SendError> {
-        for (index, part) in parts(response).iter().enumerate() {
-            let nonce = nonce(key, index);
-            let mut tries = 0;
-            loop {
-                tries += 1;
-                self.pace(channel, priority).await?;
-                let started = Instant::now();
-                let posted = self.post(channel, part, &nonce).await;
-                let result = match &posted {
-                    Ok(()) => SendResult::Ok,
-                    Err((
-                        SendError::Transient {
-                            retry_after: Some(_),
-                            ..
-                        },
-                        _,
-                    )) => SendResult::RateLimited,
-                    Err(_) => SendResult::Error,
-                };
-                self.telemetry
-                    .message_sent(SCOPE, result, started.elapsed());
-                let (error, global) = match posted {
-                    Ok(()) => break,
-                    Err(failure) => failure,
-                };
-                let first_bulk = index == 0 && priority == Priority::Bulk;
-                match error {
-                    SendError::Transient {
-                        retry_after: Some(wait),
-                        ..
-                    } => {
-                        self.hold(channel, wait, global).await;
-                        if first_bulk || wait > MAX_INLINE_WAIT || tries > PART_TRIES {
-                            return Err(error);
-                        }
-                        tracing::info!(
-                            channel = channel.get(),
-                            wait_ms = wait.as_millis() as u64,
-                            "Discord asked to wait"
-                        );
-                        tokio::time::sleep(wait).await;
-                    }
-                    SendError::Transient { .. } if !first_bulk && tries < PART_TRIES => {
-                        tracing::warn!(channel = channel.get(), %error, "retrying a part");
-                        tokio::time::sleep(Duration::from_secs(u64::from(tries))).await;
-                    }
-                    error => return Err(error),
-                }
-            }
-        }
-        if priority == Priority::Reply {
-            self.telemetry.reply_sent(SCOPE);
-        }
-        Ok(())
+        let to = ToChannel {
+            out: self,
+            channel,
+            key,
+        };
+        self.outlet.deliver(&to, &parts(response), priority).await
     }
 
     /// One `POST /channels/{id}/messages`. Through serenity's rate limiter when talking to

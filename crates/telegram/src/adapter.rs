@@ -1,17 +1,12 @@
 //! The incoming side: Telegram updates become core requests; the answers go back through
 //! [`Outbound`]. Everything a user reads comes from the core.
 
-use std::{
-    collections::HashMap,
-    convert::Infallible,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
 use ecabot_core::delivery::pace::PaceConfig;
 use ecabot_core::delivery::pace::Priority;
 use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::delivery::rights::RightsCache;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
 use ecabot_core::ports::TelemetryRef;
@@ -36,8 +31,6 @@ use crate::{
 
 /// Anonymous group administrators write as this user, with the group as `sender_chat`.
 const ANONYMOUS_ADMIN: UserId = UserId(1_087_968_824);
-/// How long an administrator check is trusted.
-const ADMIN_CACHE: Duration = Duration::from_secs(60);
 /// How long a stopping webhook server waits for open connections to finish.
 const WEBHOOK_GRACE: Duration = Duration::from_secs(2);
 /// Telegram's public Bot API.
@@ -110,7 +103,7 @@ pub struct Telegram {
     token: Token,
     username: String,
     config: TelegramConfig,
-    admins: Mutex<HashMap<(i64, u64), (bool, Instant)>>,
+    admins: RightsCache<(i64, u64)>,
 }
 
 impl Telegram {
@@ -150,7 +143,7 @@ impl Telegram {
             token,
             username: me.username().to_owned(),
             config,
-            admins: Mutex::default(),
+            admins: RightsCache::default(),
         }))
     }
 
@@ -476,36 +469,19 @@ impl Telegram {
         }
     }
 
-    /// Whether `user` administers the group, asked of Telegram (and remembered a minute).
+    /// Whether `user` administers the group, asked of Telegram (and remembered a while).
     async fn rights(&self, chat: ChatId, user: UserId) -> Rights {
-        let key = (chat.0, user.0);
-        let cached = self
-            .admins
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-            .filter(|(_, at)| at.elapsed() < ADMIN_CACHE)
-            .map(|(admin, _)| *admin);
-        let admin = match cached {
-            Some(admin) => admin,
-            None => match self.api.get_chat_member(chat, user).await {
-                Ok(member) => {
-                    let admin = member.is_privileged();
-                    let mut admins = self
-                        .admins
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    admins.retain(|_, (_, at)| at.elapsed() < ADMIN_CACHE);
-                    admins.insert(key, (admin, Instant::now()));
-                    admin
-                }
+        let check = async {
+            match self.api.get_chat_member(chat, user).await {
+                Ok(member) if member.is_privileged() => Some(Rights::Manage),
+                Ok(_) => Some(Rights::Ask),
                 Err(e) => {
                     tracing::warn!(chat = chat.0, error = %self.token.redact(&e.to_string()), "could not check a member's rights");
-                    return Rights::Unverified;
+                    None
                 }
-            },
+            }
         };
-        if admin { Rights::Manage } else { Rights::Ask }
+        self.admins.rights((chat.0, user.0), check).await
     }
 }
 

@@ -2,18 +2,14 @@
 //! keyboards, documents), paced under Telegram's limits, with Telegram's errors sorted into the
 //! core's [`SendError`] kinds.
 
-use std::{
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 
 use ecabot_core::delivery::pace::PaceConfig;
-use ecabot_core::delivery::pace::Pacer;
 use ecabot_core::delivery::pace::Priority;
 use ecabot_core::delivery::pace::Room;
 use ecabot_core::delivery::pace::SharedPaceRef;
+use ecabot_core::delivery::parts::{Outlet, PartFailed, PartSender, Reach};
 use ecabot_core::ports::SendError;
-use ecabot_core::ports::SendResult;
 use ecabot_core::ports::TelemetryRef;
 use ecabot_core::{Attachment, Button, ChatRef, Reply, Response};
 use teloxide::{
@@ -25,12 +21,6 @@ use teloxide::{
 
 use crate::{Token, html};
 
-/// Longest wait for Telegram's `retry_after` inside one delivery. Longer waits go back to the
-/// outbox (before anything was sent) instead of holding a worker.
-const MAX_INLINE_WAIT: Duration = Duration::from_secs(60);
-/// Tries per part for network failures once an earlier part of the same response went out
-/// (going back to the outbox then would send the earlier parts twice).
-const PART_TRIES: u32 = 3;
 /// Buttons whose labels are at most this long go two to a row.
 const SHORT_LABEL: usize = 24;
 
@@ -122,132 +112,77 @@ pub(crate) fn single_text(reply: &Reply) -> Option<(String, Option<InlineKeyboar
     (texts.len() == 1).then(|| (texts.remove(0), keyboard(&reply.buttons)))
 }
 
-/// Sends through the Bot API with pacing and error sorting. Shared by replies and the outbox,
-/// so both draw on one budget.
+/// Sends through the Bot API, every message through the core's [`Outlet`] (pacing, waits,
+/// retries). Shared by replies and the outbox, so both draw on one budget.
 pub(crate) struct Outbound {
     api: teloxide::Bot,
     token: Token,
-    pacer: Mutex<Pacer>,
-    /// The bot-wide global budget when several instances send; the local pacer then keeps
-    /// only the per-chat and per-group limits.
-    shared: Option<SharedPaceRef>,
+    outlet: Outlet,
     pub(crate) telemetry: TelemetryRef,
+}
+
+/// One delivery's way to one chat, for the core's [`Outlet`].
+struct ToChat<'a> {
+    out: &'a Outbound,
+    chat: ChatId,
+}
+
+#[async_trait::async_trait]
+impl PartSender for ToChat<'_> {
+    type Part = Part;
+
+    fn chat(&self) -> String {
+        self.chat.0.to_string()
+    }
+
+    fn room(&self) -> Room {
+        if self.chat.is_user() {
+            Room::Private
+        } else {
+            Room::Group
+        }
+    }
+
+    async fn send_part(&self, _index: usize, part: &Part) -> Result<(), PartFailed> {
+        self.out
+            .send_part(self.chat, part)
+            .await
+            .map_err(|error| PartFailed {
+                error: self.out.classify(error),
+                reach: Reach::Unsaid,
+            })
+    }
+
+    async fn wait(&self, wait: Duration) {
+        tokio::time::sleep(wait).await;
+    }
 }
 
 impl Outbound {
     pub(crate) fn new(
         api: teloxide::Bot,
         token: Token,
-        mut pace: PaceConfig,
+        pace: PaceConfig,
         shared: Option<SharedPaceRef>,
         telemetry: TelemetryRef,
     ) -> Outbound {
-        if shared.is_some() {
-            pace.global_per_sec = None;
-            pace.reply_share = 0;
-        }
         Outbound {
             api,
             token,
-            pacer: Mutex::new(Pacer::new(pace)),
-            shared,
+            outlet: Outlet::new(SCOPE, pace, shared, telemetry.clone()),
             telemetry,
         }
     }
 
-    fn pacer(&self) -> std::sync::MutexGuard<'_, Pacer> {
-        self.pacer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Waits for this message's turn: the chat's own limits here, the global one in the
-    /// shared budget when there is one. A shared budget that cannot be reached is a
-    /// transient failure: sending unpaced could break the limit for every instance.
-    async fn pace(&self, chat: ChatId, priority: Priority) -> Result<(), SendError> {
-        let room = if chat.is_user() {
-            Room::Private
-        } else {
-            Room::Group
-        };
-        let at = self
-            .pacer()
-            .book(&chat.0.to_string(), room, priority, Instant::now());
-        match &self.shared {
-            Some(shared) => shared.turn_at(at).await,
-            None => {
-                tokio::time::sleep_until(at.into()).await;
-                Ok(())
-            }
-        }
-    }
-
-    async fn hold(&self, chat: ChatId, wait: Duration) {
-        self.pacer()
-            .hold(&chat.0.to_string(), Instant::now() + wait);
-        if let Some(shared) = &self.shared
-            && let Err(error) = shared.hold(wait).await
-        {
-            tracing::warn!(%error, "could not share Telegram's wait with the other instances");
-        }
-    }
-
-    /// Sends every part of `response` in order. Replies to people (`Priority::Reply`) wait out
-    /// rate limits here; bulk sends hand a limit hit before their first part back to the
-    /// outbox, which retries later without holding a worker.
+    /// Sends every part of `response` in order (see [`Outlet::deliver`]).
     pub(crate) async fn deliver(
         &self,
         chat: ChatId,
         response: &Response,
         priority: Priority,
     ) -> Result<(), SendError> {
-        for (index, part) in parts(response).iter().enumerate() {
-            let mut tries = 0;
-            loop {
-                tries += 1;
-                self.pace(chat, priority).await?;
-                let started = Instant::now();
-                let sent = self.send_part(chat, part).await;
-                let result = match &sent {
-                    Ok(()) => SendResult::Ok,
-                    Err(RequestError::RetryAfter(_)) => SendResult::RateLimited,
-                    Err(_) => SendResult::Error,
-                };
-                self.telemetry
-                    .message_sent(SCOPE, result, started.elapsed());
-                let error = match sent {
-                    Ok(()) => break,
-                    Err(error) => self.classify(error),
-                };
-                let first_bulk = index == 0 && priority == Priority::Bulk;
-                match error {
-                    SendError::Transient {
-                        retry_after: Some(wait),
-                        ..
-                    } => {
-                        self.hold(chat, wait).await;
-                        if first_bulk || wait > MAX_INLINE_WAIT || tries > PART_TRIES {
-                            return Err(error);
-                        }
-                        tracing::info!(
-                            chat = chat.0,
-                            wait_s = wait.as_secs(),
-                            "Telegram asked to wait"
-                        );
-                        tokio::time::sleep(wait).await;
-                    }
-                    SendError::Transient { .. } if !first_bulk && tries < PART_TRIES => {
-                        tracing::warn!(chat = chat.0, %error, "retrying a part");
-                        tokio::time::sleep(Duration::from_secs(u64::from(tries))).await;
-                    }
-                    error => return Err(error),
-                }
-            }
-        }
-        if priority == Priority::Reply {
-            self.telemetry.reply_sent(SCOPE);
-        }
-        Ok(())
+        let to = ToChat { out: self, chat };
+        self.outlet.deliver(&to, &parts(response), priority).await
     }
 
     async fn send_part(&self, chat: ChatId, part: &Part) -> Result<(), RequestError> {
@@ -290,7 +225,9 @@ impl Outbound {
         html: String,
         keyboard: Option<InlineKeyboardMarkup>,
     ) -> Result<(), SendError> {
-        self.pace(chat, Priority::Reply).await?;
+        self.outlet
+            .pace(&ToChat { out: self, chat }, Priority::Reply)
+            .await?;
         let mut request = self
             .api
             .edit_message_text(chat, message, html)
