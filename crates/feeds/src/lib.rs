@@ -10,6 +10,7 @@
 //! - `parse.rs`: RSS 2.0, RSS 1.0 and Atom into entries; never panics, linear in its input.
 //! - `html.rs`: HTML in titles and summaries to plain text.
 
+mod entities;
 pub mod fetch;
 pub mod html;
 pub mod parse;
