@@ -13,7 +13,7 @@ use ecabot_feeds::{
     FeedFailure, FeedResult, FeedSource, Feeds, FetchConfig, FetchError, FetchOutcome, ParseError,
 };
 use ecabot_store::SqlStore;
-use ecabot_tests::feed_server::{FeedServer, Item, Route, atom, rss};
+use ecabot_tests::feed_server::{FeedServer, Item, Route, atom, gzip, rss};
 use ecabot_tests::logs::logs;
 use ecabot_tests::{TestDatabase, locale, test_databases};
 
@@ -734,6 +734,82 @@ async fn bad_feeds_are_logged_by_name_and_never_block_the_good_ones() {
             "{db}: the retry stopped early too"
         );
         assert_eq!(failures_logged("Good feed"), 0, "{db}");
+        rig.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn gzip_feeds_are_read_and_gzip_bombs_refused_by_name() {
+    const LIMIT: u64 = 1024 * 1024;
+    let logs = logs();
+    let packed_items = [Item {
+        title: "Packed news for clusters",
+        link: "https://eccp.example.org/news/packed",
+        guid: Some("packed-1"),
+        summary: Some("Sent gzip-encoded."),
+        published: "Fri, 20 Nov 2026 09:00:00 +0000",
+    }];
+    // A valid start, then 16 MiB of spaces: some 16 KiB on the wire, 16 times the limit unpacked.
+    let mut bomb = rss("Bomb", &[]).into_bytes();
+    bomb.truncate(bomb.len() - "</channel>\n</rss>\n".len());
+    bomb.resize(16 * 1024 * 1024, b' ');
+    let bomb = gzip(&bomb, "application/rss+xml");
+    let Route::Gzip { packed, .. } = &bomb else {
+        panic!("{bomb:?}");
+    };
+    assert!((packed.len() as u64) < LIMIT / 16, "{} bytes", packed.len());
+    let bomb_failures = || {
+        logs.all()
+            .lines()
+            .filter(|l| l.contains("feed failed") && l.contains("feed=Bomb feed "))
+            .count()
+    };
+
+    for db in test_databases().await {
+        let server = FeedServer::start().await;
+        let body = rss("Packed", &packed_items);
+        server.set("/packed.xml", gzip(body.as_bytes(), "application/rss+xml"));
+        server.set("/bomb.xml", bomb.clone());
+        let sources = vec![
+            source("Packed feed", server.url("/packed.xml"), "en"),
+            source("Bomb feed", server.url("/bomb.xml"), "en"),
+        ];
+        let config = FetchConfig {
+            max_bytes: LIMIT,
+            ..FetchConfig::default()
+        };
+        let rig = setup(&db, sources, config).await;
+        let logged_before = bomb_failures();
+
+        let outcome = rig.feeds.step().await;
+        assert_eq!(fetched(&outcome, "Packed feed"), (1, 1, 0), "{db}");
+        let news = rig.all_news().await;
+        assert_eq!(titles(&news), ["Packed news for clusters"], "{db}");
+        assert_eq!(news[0].summary.as_deref(), Some("Sent gzip-encoded."));
+        for path in ["/packed.xml", "/bomb.xml"] {
+            let accepted = server.requests(path)[0].accept_encoding.clone();
+            let accepted = accepted.unwrap_or_default();
+            assert!(
+                accepted.contains("gzip") && accepted.contains("deflate"),
+                "{db}: {path}: {accepted:?}"
+            );
+        }
+
+        let failure = match result(&outcome, "Bomb feed") {
+            Err(failure) => failure,
+            Ok(ok) => panic!("{db}: the bomb was read: {ok:?}"),
+        };
+        assert!(
+            matches!(
+                failure,
+                FeedFailure::Fetch(FetchError::TooLarge { limit: LIMIT })
+            ),
+            "{db}: {failure:?}"
+        );
+        let state = rig.state(&server.url("/bomb.xml")).await;
+        assert_eq!(state.failures, 1, "{db}");
+        assert_eq!(state.last_error, Some(failure.to_string()), "{db}");
+        assert_eq!(bomb_failures() - logged_before, 1, "{db}: logged by name");
         rig.store.close().await;
     }
 }
