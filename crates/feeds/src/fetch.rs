@@ -57,6 +57,8 @@ pub enum Fetched {
     Body {
         bytes: Vec<u8>,
         validators: Validators,
+        /// Where the body came from after redirects: relative links in it are relative to this.
+        url: String,
     },
 }
 
@@ -156,6 +158,7 @@ impl Fetcher {
             etag: validator(response.headers(), ETAG),
             last_modified: validator(response.headers(), LAST_MODIFIED),
         };
+        let final_url = response.url().to_string();
 
         // Capacity is bounded by the limit, so a lying Content-Length cannot
         // make us allocate more than we would accept anyway.
@@ -171,7 +174,11 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched::Body { bytes, validators })
+        Ok(Fetched::Body {
+            bytes,
+            validators,
+            url: final_url,
+        })
     }
 }
 
@@ -313,10 +320,16 @@ mod tests {
             .fetch(&format!("http://{addr}/feed"), &Validators::default())
             .await
             .unwrap();
-        let Fetched::Body { bytes, validators } = fetched else {
+        let Fetched::Body {
+            bytes,
+            validators,
+            url,
+        } = fetched
+        else {
             panic!("expected a body, got {fetched:?}");
         };
         assert_eq!(bytes, b"<rss/>");
+        assert_eq!(url, format!("http://{addr}/feed"));
         assert_eq!(validators.etag.as_deref(), Some(ETAG_VALUE));
         assert_eq!(
             validators.last_modified.as_deref(),
@@ -528,8 +541,9 @@ mod tests {
             .fetch(&format!("http://{addr}/old"), &Validators::default())
             .await
             .unwrap();
+        let feed = format!("http://{addr}/feed");
         assert!(
-            matches!(&fetched, Fetched::Body { bytes, .. } if bytes == b"<rss/>"),
+            matches!(&fetched, Fetched::Body { bytes, url, .. } if bytes == b"<rss/>" && *url == feed),
             "{fetched:?}"
         );
     }
