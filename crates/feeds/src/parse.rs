@@ -140,22 +140,29 @@ fn ascii_compatible(bytes: &[u8]) -> bool {
 
 /// The `encoding` of a leading XML declaration, read from the raw bytes.
 fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let body = bytes
-        .strip_prefix(UTF8_BOM)
-        .unwrap_or(bytes)
-        .trim_ascii_start();
-    let decl = body.strip_prefix(b"<?xml")?;
-    let decl = decl.get(..decl.windows(2).position(|w| w == b"?>")?)?;
-    let at = decl.windows(8).position(|w| w == b"encoding")?;
-    let rest = decl.get(at + 8..)?.trim_ascii_start().strip_prefix(b"=")?;
-    let rest = rest.trim_ascii_start();
-    let quote = *rest.first()?;
+    let decl = leading_declaration(bytes)?;
+    let value = decl.windows(8).enumerate().find_map(|(at, w)| {
+        let named = w == b"encoding" && at > 0 && decl[at - 1].is_ascii_whitespace();
+        let rest = decl.get(at + 8..)?.trim_ascii_start().strip_prefix(b"=")?;
+        named.then_some(rest.trim_ascii_start())
+    })?;
+    let quote = *value.first()?;
     if quote != b'"' && quote != b'\'' {
         return None;
     }
-    let value = rest.get(1..)?;
+    let value = value.get(1..)?;
     let value = value.get(..value.iter().position(|&b| b == quote)?)?;
     Some(String::from_utf8_lossy(value).trim().to_owned())
+}
+
+/// The inside of a leading `<?xml … ?>` (after a BOM and whitespace), if there is one.
+fn leading_declaration(bytes: &[u8]) -> Option<&[u8]> {
+    let lead = bytes.get(declaration_at(bytes)..)?;
+    if !is_declaration(lead) {
+        return None;
+    }
+    let decl = lead.get(5..)?;
+    decl.get(..decl.windows(2).position(|w| w == b"?>")?)
 }
 
 /// The encoding the document claims: its declaration's, else UTF-8 (a BOM overrides both
@@ -201,6 +208,37 @@ fn repair(bytes: &[u8]) -> Cow<'_, [u8]> {
     let mut edited = false;
     let mut root_seen = false;
     let mut i = 0;
+    // quick-xml switches to a declared encoding only within the document's first 64 bytes and
+    // panics after them, and would read an 8-bit document declared UTF-16 as UTF-16: a
+    // declaration naming anything but UTF-8 (or naming it more than once) is rewritten short,
+    // first, with the encoding the document is read in (a BOM wins, as in browsers).
+    let lead = declaration_at(bytes);
+    if bytes.get(lead..).is_some_and(is_declaration) {
+        let end = skip_past(bytes, lead + 2, b"?>");
+        let declared = declared_encoding(bytes)
+            .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
+        // What quick-xml would read the same way needs no rewriting: UTF-8, named once.
+        let mentions = leading_declaration(bytes)
+            .map_or(0, |d| d.windows(8).filter(|w| *w == b"encoding").count());
+        let plain_utf8 = declared == Some(encoding_rs::UTF_8) && mentions == 1;
+        if mentions > 0 && !plain_utf8 {
+            let declared = declared.unwrap_or(encoding_rs::UTF_8);
+            let bom = if bytes.starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else {
+                0
+            };
+            let name = if bom > 0 {
+                "UTF-8"
+            } else {
+                declared.output_encoding().name()
+            };
+            let short = format!("<?xml version=\"1.0\" encoding=\"{name}\"?>");
+            edit(bom, end, short.as_bytes(), &mut copied);
+            edited = true;
+        }
+        i = end;
+    }
     while let Some(offset) = bytes
         .get(i..)
         .and_then(|rest| rest.iter().position(|&b| b == b'&' || b == b'<'))
@@ -213,7 +251,14 @@ fn repair(bytes: &[u8]) -> Cow<'_, [u8]> {
             } else if rest.starts_with(b"<![CDATA[") {
                 skip_past(bytes, at + 9, b"]]>")
             } else if rest.starts_with(b"<?") {
-                skip_past(bytes, at + 2, b"?>")
+                let end = skip_past(bytes, at + 2, b"?>");
+                // An XML declaration is only allowed first; feed-rs would switch decoders at a
+                // late one, which quick-xml refuses with a panic.
+                if is_declaration(rest) {
+                    edit(at, end, b"", &mut copied);
+                    edited = true;
+                }
+                end
             } else if rest.starts_with(b"<!") {
                 skip_declaration(bytes, at + 2)
             } else {
@@ -240,6 +285,19 @@ fn repair(bytes: &[u8]) -> Cow<'_, [u8]> {
     }
     out.extend_from_slice(bytes.get(copied..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// `<?xml` followed by a space or the end of the declaration (not `<?xml-stylesheet`).
+fn is_declaration(rest: &[u8]) -> bool {
+    rest.strip_prefix(b"<?xml")
+        .and_then(|after| after.first())
+        .is_some_and(|b| b.is_ascii_whitespace() || *b == b'?')
+}
+
+/// Where the one XML declaration a document may have starts: after a BOM and whitespace.
+fn declaration_at(bytes: &[u8]) -> usize {
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    bytes.len() - body.trim_ascii_start().len()
 }
 
 /// Offset just past the first `end` at or after `from`, or the input length.
@@ -1496,6 +1554,24 @@ mod tests {
             ("R&D & more", Some("x & y"))
         );
         assert!(matches!(repair(b"<rss><channel/></rss>"), Cow::Owned(_)));
+        // A second XML declaration naming another encoding is dropped, not obeyed.
+        let late = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\
+            <title>Late</title><?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><?xml-stylesheet href=\"s\"?>\
+            <item><title>t</title></item></channel></rss>";
+        let feed = parse(late.as_bytes(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (feed.title.as_deref(), feed.entries.len()),
+            (Some("Late"), 1)
+        );
+        // A declaration past quick-xml's first 64 bytes still sets the encoding.
+        let long = b"\r\n\r\n    <?xml version=\"1.0\"    encoding=\"windows-1252\"   standalone=\"yes\" ?>\
+            <rss version=\"2.0\"><channel><title>\x80 caf\xe9</title></channel></rss>";
+        let feed = parse(long, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(feed.title.as_deref(), Some("\u{20AC} caf\u{E9}"));
+        // An 8-bit document that says UTF-16 is read as ASCII-compatible text.
+        let said = b"<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss><channel><title>Plain</title></channel></rss>";
+        let feed = parse(said, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(feed.title.as_deref(), Some("Plain"));
         assert!(matches!(
             repair(b"<rss version=\"2.0\">a &amp; b</rss>"),
             Cow::Borrowed(_)
