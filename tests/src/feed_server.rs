@@ -1,8 +1,9 @@
 //! A fake feed web server on 127.0.0.1 for integration tests.
 //!
-//! It serves RSS/Atom documents with validators (ETag, Last-Modified) and several kinds of
-//! misbehaving responses (huge, truncated, silent, error statuses), and records what clients
-//! sent, so tests can check conditional requests, size limits and timeouts without the internet.
+//! It serves RSS/Atom documents with validators (ETag, Last-Modified), gzip-encoded documents,
+//! and several kinds of misbehaving responses (huge, truncated, silent, error statuses), and
+//! records what clients sent, so tests can check conditional requests, size limits and timeouts
+//! without the internet.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -44,6 +45,28 @@ pub enum Route {
     Silent,
     /// Responds with this status and a short text body (an invalid code is sent as 500).
     Status(u16),
+    /// 200 with these bytes as they are (e.g. a document in ISO-8859-1); no validators.
+    Bytes {
+        body: Bytes,
+        content_type: &'static str,
+    },
+    /// 200 with `Content-Encoding: gzip` and these bytes (already packed, see [`gzip`]),
+    /// whatever the request's Accept-Encoding; no validators.
+    Gzip {
+        packed: Bytes,
+        content_type: &'static str,
+    },
+}
+
+/// A route serving `body` gzip-packed (packed once, here).
+pub fn gzip(body: &[u8], content_type: &'static str) -> Route {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(body).expect("gzip into memory");
+    Route::Gzip {
+        packed: Bytes::from(encoder.finish().expect("gzip into memory")),
+        content_type,
+    }
 }
 
 /// One request the server received, for assertions on what the client sent.
@@ -52,6 +75,7 @@ pub struct SeenRequest {
     pub if_none_match: Option<String>,
     pub if_modified_since: Option<String>,
     pub user_agent: Option<String>,
+    pub accept_encoding: Option<String>,
     /// What the server answered (200/304/404/…); 0 for `Silent`.
     pub status: u16,
 }
@@ -170,6 +194,7 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         if_none_match: text(header::IF_NONE_MATCH),
         if_modified_since: text(header::IF_MODIFIED_SINCE),
         user_agent: text(header::USER_AGENT),
+        accept_encoding: text(header::ACCEPT_ENCODING),
         status: 0,
     };
     let route = lock(&app.shared).routes.get(&path).cloned();
@@ -206,6 +231,20 @@ async fn handle(State(app): State<App>, req: Request) -> Response {
         Some(Route::Status(code)) => {
             status_response(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         }
+        Some(Route::Bytes { body, content_type }) => {
+            ([(header::CONTENT_TYPE, content_type)], body).into_response()
+        }
+        Some(Route::Gzip {
+            packed,
+            content_type,
+        }) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CONTENT_ENCODING, "gzip"),
+            ],
+            packed,
+        )
+            .into_response(),
     };
     seen.status = response.status().as_u16();
     record(&app, path, seen);
@@ -605,6 +644,26 @@ mod tests {
             Ok::<_, reqwest::Error>(())
         });
         assert!(result.await.expect("released").is_err());
+    }
+
+    #[tokio::test]
+    async fn gzip_is_packed_once_and_sent_encoded() {
+        let server = FeedServer::start().await;
+        let body = rss("Packed", &sample_items());
+        let route = gzip(body.as_bytes(), "application/rss+xml");
+        let Route::Gzip { packed, .. } = &route else {
+            panic!("{route:?}");
+        };
+        assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip magic");
+        assert!(packed.len() < body.len());
+        server.set("/packed", route.clone());
+        // A client that does not unpack gets the packed bytes as they are.
+        let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+        let resp = raw.get(server.url("/packed")).send().await.unwrap();
+        assert_eq!(resp.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(resp.bytes().await.unwrap(), *packed);
+        let seen = server.requests("/packed");
+        assert_eq!((seen.len(), seen[0].status), (1, 200));
     }
 
     #[test]

@@ -16,9 +16,9 @@ use ecabot_feeds::{
     FeedFailure, FeedResult, FeedSource, Feeds, FetchConfig, FetchError, FetchOutcome, ParseError,
 };
 use ecabot_store::SqlStore;
-use ecabot_tests::feed_server::{FeedServer, Item, Route, atom, rss};
+use ecabot_tests::feed_server::{FeedServer, Item, Route, atom, gzip, rss};
 use ecabot_tests::logs::logs;
-use ecabot_tests::{TestDatabase, locale, test_databases};
+use ecabot_tests::{TestApp, TestDatabase, chat, locale, test_databases};
 
 const LAST_MODIFIED: &str = "Fri, 20 Nov 2026 08:00:00 GMT";
 
@@ -741,6 +741,215 @@ async fn bad_feeds_are_logged_by_name_and_never_block_the_good_ones() {
     }
 }
 
+#[tokio::test]
+async fn gzip_feeds_are_read_and_gzip_bombs_refused_by_name() {
+    const LIMIT: u64 = 1024 * 1024;
+    let logs = logs();
+    let packed_items = [Item {
+        title: "Packed news for clusters",
+        link: "https://eccp.example.org/news/packed",
+        guid: Some("packed-1"),
+        summary: Some("Sent gzip-encoded."),
+        published: "Fri, 20 Nov 2026 09:00:00 +0000",
+    }];
+    // A valid start, then 16 MiB of spaces: some 16 KiB on the wire, 16 times the limit unpacked.
+    let mut bomb = rss("Bomb", &[]).into_bytes();
+    bomb.truncate(bomb.len() - "</channel>\n</rss>\n".len());
+    bomb.resize(16 * 1024 * 1024, b' ');
+    let bomb = gzip(&bomb, "application/rss+xml");
+    let Route::Gzip { packed, .. } = &bomb else {
+        panic!("{bomb:?}");
+    };
+    assert!((packed.len() as u64) < LIMIT / 16, "{} bytes", packed.len());
+    let bomb_failures = || {
+        logs.all()
+            .lines()
+            .filter(|l| l.contains("feed failed") && l.contains("feed=Bomb feed "))
+            .count()
+    };
+
+    for db in test_databases().await {
+        let server = FeedServer::start().await;
+        let body = rss("Packed", &packed_items);
+        server.set("/packed.xml", gzip(body.as_bytes(), "application/rss+xml"));
+        server.set("/bomb.xml", bomb.clone());
+        let sources = vec![
+            source("Packed feed", server.url("/packed.xml"), "en"),
+            source("Bomb feed", server.url("/bomb.xml"), "en"),
+        ];
+        let config = FetchConfig {
+            max_bytes: LIMIT,
+            ..FetchConfig::default()
+        };
+        let rig = setup(&db, sources, config).await;
+        let logged_before = bomb_failures();
+
+        let outcome = rig.feeds.step().await;
+        assert_eq!(fetched(&outcome, "Packed feed"), (1, 1, 0), "{db}");
+        let news = rig.all_news().await;
+        assert_eq!(titles(&news), ["Packed news for clusters"], "{db}");
+        assert_eq!(news[0].summary.as_deref(), Some("Sent gzip-encoded."));
+        for path in ["/packed.xml", "/bomb.xml"] {
+            let accepted = server.requests(path)[0].accept_encoding.clone();
+            let accepted = accepted.unwrap_or_default();
+            assert!(
+                accepted.contains("gzip") && accepted.contains("deflate"),
+                "{db}: {path}: {accepted:?}"
+            );
+        }
+
+        let failure = match result(&outcome, "Bomb feed") {
+            Err(failure) => failure,
+            Ok(ok) => panic!("{db}: the bomb was read: {ok:?}"),
+        };
+        assert!(
+            matches!(
+                failure,
+                FeedFailure::Fetch(FetchError::TooLarge { limit: LIMIT })
+            ),
+            "{db}: {failure:?}"
+        );
+        let state = rig.state(&server.url("/bomb.xml")).await;
+        assert_eq!(state.failures, 1, "{db}");
+        assert_eq!(state.last_error, Some(failure.to_string()), "{db}");
+        assert_eq!(bomb_failures() - logged_before, 1, "{db}: logged by name");
+        rig.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn relative_links_are_kept_absolute() {
+    let rss_items = [
+        item("Rooted at the server", "/news/1"),
+        item("Next to the feed", "news/2"),
+        item("Same scheme, other host", "//eccp.example.org/news/3"),
+        item("Already absolute", "https://eccp.example.org/news/4"),
+    ];
+    let atom_items = [item("Under the feed's xml:base", "assembly?day=2")];
+    // xml:base on the feed element is where the Atom entry's relative link starts from.
+    let atom_doc = atom("Alliance", &atom_items).replace(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://alliance.example.eu/news/\">",
+    );
+
+    for db in test_databases().await {
+        let server = FeedServer::start().await;
+        server.set(
+            "/site/feed.xml",
+            feed(rss("ECCP", &rss_items), "application/rss+xml"),
+        );
+        server.set(
+            "/alliance.atom",
+            feed(atom_doc.clone(), "application/atom+xml"),
+        );
+        let sources = vec![
+            source("Relative RSS", server.url("/site/feed.xml"), "en"),
+            source("Relative Atom", server.url("/alliance.atom"), "en"),
+        ];
+        let rig = setup(&db, sources, FetchConfig::default()).await;
+        let outcome = rig.feeds.step().await;
+        assert_eq!(fetched(&outcome, "Relative RSS"), (4, 4, 0), "{db}");
+        assert_eq!(fetched(&outcome, "Relative Atom"), (1, 1, 0), "{db}");
+
+        let news = rig.all_news().await;
+        let stored: BTreeSet<(&str, &str)> = news
+            .iter()
+            .map(|i| (i.title.as_str(), i.url.as_str()))
+            .collect();
+        let (first, second) = (server.url("/news/1"), server.url("/site/news/2"));
+        let expected = BTreeSet::from([
+            ("Rooted at the server", first.as_str()),
+            ("Next to the feed", second.as_str()),
+            ("Same scheme, other host", "http://eccp.example.org/news/3"),
+            ("Already absolute", "https://eccp.example.org/news/4"),
+            (
+                "Under the feed's xml:base",
+                "https://alliance.example.eu/news/assembly?day=2",
+            ),
+        ]);
+        assert_eq!(stored, expected, "{db}");
+        rig.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_iso_8859_1_atom_feed_reaches_a_digest_intact() {
+    const TITLES: [&str; 2] = [
+        "Événement à Liège : coopération des clusters",
+        "Größere Cluster für Köln",
+    ];
+    let items = [
+        Item {
+            title: TITLES[0],
+            link: "https://liege.example.be/evenement",
+            guid: Some("urn:liege:1"),
+            summary: Some("Inscriptions ouvertes à tous, même aux non-membres."),
+            published: "2026-11-20T08:00:00Z",
+        },
+        Item {
+            title: TITLES[1],
+            link: "https://koeln.example.de/cluster",
+            guid: Some("urn:koeln:1"),
+            summary: None,
+            published: "2026-11-20T09:00:00Z",
+        },
+    ];
+    let doc = atom("Actualités", &items).replace("encoding=\"utf-8\"", "encoding=\"ISO-8859-1\"");
+    // Every character of the document is in Latin-1: one byte each, no UTF-8 anywhere.
+    let latin1: Vec<u8> = doc
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
+        .collect();
+    assert!(std::str::from_utf8(&latin1).is_err());
+
+    for db in test_databases().await {
+        let app = TestApp::spawn(db, start()).await;
+        let c = chat("liege");
+        app.say(&c, "/digest daily 9:00").await;
+        // The first digest covers what arrives after the subscription (not at the same instant).
+        app.clock.advance(chrono::Duration::hours(1));
+        let server = FeedServer::start().await;
+        server.set(
+            "/actualites.atom",
+            Route::Bytes {
+                body: latin1.clone().into(),
+                content_type: "application/atom+xml",
+            },
+        );
+        let feeds = Feeds::new(
+            vec![source("Liège news", server.url("/actualites.atom"), "en")],
+            FetchConfig::default(),
+            app.store.clone(),
+            app.clock.clone(),
+        )
+        .expect("client builds");
+        let outcome = feeds.step().await;
+        assert_eq!(fetched(&outcome, "Liège news"), (2, 2, 0), "{}", app.db);
+
+        let sent = app
+            .run_through(
+                start() + chrono::Duration::days(2),
+                chrono::Duration::hours(1),
+            )
+            .await;
+        assert_eq!(sent.len(), 1, "{}", app.db);
+        let text = sent[0].text();
+        for title in TITLES {
+            assert!(text.contains(title), "{}: {title} in:\n{text}", app.db);
+        }
+        assert!(
+            text.contains("Inscriptions ouvertes à tous, même aux non-membres."),
+            "{}: {text}",
+            app.db
+        );
+        assert!(
+            !text.contains('\u{FFFD}') && !text.contains("Ã"),
+            "{}: {text}",
+            app.db
+        );
+    }
+}
+
 fn item<'a>(title: &'a str, link: &'a str) -> Item<'a> {
     Item {
         title,
@@ -760,10 +969,8 @@ async fn non_http_urls_and_giant_titles() {
         item(&words, "https://eccp.example.org/news/giant"),
         item(&one_word, "https://eccp.example.org/news/giant-word"),
     ];
+    // Relative links are resolved (see `relative_links_are_kept_absolute`); these are not links.
     let bad_links = [
-        "/news/1",
-        "news/2",
-        "//eccp.example.org/news/3",
         "https://",
         "mailto:news@example.org",
         "data:text/html,<script>alert(1)</script>",

@@ -1,6 +1,6 @@
 //! The operations endpoints as an orchestrator and a Prometheus scraper see them: liveness,
 //! readiness that follows its checks, metrics that parse as Prometheus text and move with the
-//! events reported through `Telemetry`, and `ecabot healthcheck`'s bare-TCP client.
+//! events reported through `Telemetry`, and `ecabot healthcheck`'s client.
 
 use std::{
     sync::{

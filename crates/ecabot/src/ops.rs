@@ -11,7 +11,6 @@ use axum::{
     response::IntoResponse,
     routing::get,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::metrics::{self, Metrics};
 
@@ -127,9 +126,9 @@ async fn scrape(State(ops): State<Ops>) -> impl IntoResponse {
     )
 }
 
-/// `ecabot healthcheck`: GET /healthz at `addr` (host:port) over plain TCP (HTTP/1.0, no client
-/// library), within `timeout`; Ok when it answers 200. A wildcard address (`0.0.0.0:9464`, the
-/// listen address the image sets) is asked on loopback.
+/// `ecabot healthcheck`: GET /healthz at `addr` (host:port) over plain HTTP, within `timeout`;
+/// Ok when it answers 200. A wildcard address (`0.0.0.0:9464`, the listen address the image
+/// sets) is asked on loopback.
 pub async fn healthcheck(addr: &str, timeout: Duration) -> Result<(), String> {
     let target = loopback_for_wildcard(addr);
     match tokio::time::timeout(timeout, get_healthz(&target)).await {
@@ -151,37 +150,45 @@ fn loopback_for_wildcard(addr: &str) -> String {
 }
 
 async fn get_healthz(addr: &str) -> Result<(), String> {
-    let mut stream = tokio::net::TcpStream::connect(addr)
+    // The server asked is this one's own: a proxy from the environment has no say.
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("cannot ask {addr}: {}", reason(e)))?;
+    let response = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
         .await
-        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    let request = format!("GET /healthz HTTP/1.0\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .map_err(|e| format!("cannot send to {addr}: {e}"))?;
-    // The status line is all that matters; 256 bytes hold it with room to spare.
-    let mut head = Vec::with_capacity(256);
-    let mut chunk = [0u8; 256];
-    while !head.contains(&b'\n') && head.len() < 256 {
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| format!("cannot read from {addr}: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(&chunk[..n]);
+        .map_err(|e| {
+            if e.is_connect() {
+                format!("cannot connect to {addr}: {}", reason(e))
+            } else {
+                format!(
+                    "{addr} closed the connection without answering: {}",
+                    reason(e)
+                )
+            }
+        })?;
+    match response.status() {
+        reqwest::StatusCode::OK => Ok(()),
+        status => Err(format!("{addr} answered {status}")),
     }
-    let text = String::from_utf8_lossy(&head);
-    let status_line = text.lines().next().unwrap_or_default().trim();
-    let mut parts = status_line.split_whitespace();
-    match (parts.next(), parts.next()) {
-        (Some(version), Some("200")) if version.starts_with("HTTP/") => Ok(()),
-        _ if status_line.is_empty() => {
-            Err(format!("{addr} closed the connection without answering"))
+}
+
+/// The error and its causes, without the URL (the caller names the address).
+fn reason(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
         }
-        _ => Err(format!("{addr} answered {status_line:?}")),
+        source = cause.source();
     }
+    text
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Bounded HTTP GET for feeds: one deadline for the whole exchange, a size
 //! cap enforced while streaming, and conditional requests so unchanged feeds
-//! cost a 304 instead of a full download.
+//! cost a 304 instead of a full download. Bodies may come gzip- or
+//! deflate-encoded (reqwest asks for both and decodes); the cap counts the
+//! decoded bytes, so a small compressed bomb is refused like a huge plain body.
 
 use std::time::Duration;
 
@@ -25,6 +27,7 @@ pub struct FetchConfig {
     /// The whole request (connect, headers and body) must end within this.
     pub timeout: Duration,
     /// Larger bodies are refused: by Content-Length before reading, else while streaming.
+    /// Counted after gzip/deflate decoding.
     pub max_bytes: u64,
     pub user_agent: String,
 }
@@ -54,6 +57,8 @@ pub enum Fetched {
     Body {
         bytes: Vec<u8>,
         validators: Validators,
+        /// Where the body came from after redirects: relative links in it are relative to this.
+        url: String,
     },
 }
 
@@ -153,11 +158,14 @@ impl Fetcher {
             etag: validator(response.headers(), ETAG),
             last_modified: validator(response.headers(), LAST_MODIFIED),
         };
+        let final_url = response.url().to_string();
 
         // Capacity is bounded by the limit, so a lying Content-Length cannot
         // make us allocate more than we would accept anyway.
         let capacity = response.content_length().unwrap_or(0).min(limit);
         let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+        // Chunks arrive decoded, a few KiB at a time: a bomb is stopped as soon as its
+        // unpacked size passes the limit, never unpacked in full.
         while let Some(chunk) = response.chunk().await.map_err(network)? {
             let total = u64::try_from(bytes.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
             if total > limit {
@@ -166,7 +174,11 @@ impl Fetcher {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok(Fetched::Body { bytes, validators })
+        Ok(Fetched::Body {
+            bytes,
+            validators,
+            url: final_url,
+        })
     }
 }
 
@@ -308,10 +320,16 @@ mod tests {
             .fetch(&format!("http://{addr}/feed"), &Validators::default())
             .await
             .unwrap();
-        let Fetched::Body { bytes, validators } = fetched else {
+        let Fetched::Body {
+            bytes,
+            validators,
+            url,
+        } = fetched
+        else {
             panic!("expected a body, got {fetched:?}");
         };
         assert_eq!(bytes, b"<rss/>");
+        assert_eq!(url, format!("http://{addr}/feed"));
         assert_eq!(validators.etag.as_deref(), Some(ETAG_VALUE));
         assert_eq!(
             validators.last_modified.as_deref(),
@@ -523,8 +541,9 @@ mod tests {
             .fetch(&format!("http://{addr}/old"), &Validators::default())
             .await
             .unwrap();
+        let feed = format!("http://{addr}/feed");
         assert!(
-            matches!(&fetched, Fetched::Body { bytes, .. } if bytes == b"<rss/>"),
+            matches!(&fetched, Fetched::Body { bytes, url, .. } if bytes == b"<rss/>" && *url == feed),
             "{fetched:?}"
         );
     }
@@ -543,6 +562,91 @@ mod tests {
             panic!("expected a network error, got {result:?}");
         };
         assert!(!message.contains("secret"), "{message}");
+    }
+
+    fn compressed(encoding: &str, plain: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let level = flate2::Compression::best();
+        match encoding {
+            "gzip" => {
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), level);
+                encoder.write_all(plain).unwrap();
+                encoder.finish().unwrap()
+            }
+            _ => {
+                let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), level);
+                encoder.write_all(plain).unwrap();
+                encoder.finish().unwrap()
+            }
+        }
+    }
+
+    /// Serves `plain` encoded as the request's `?e=` names, and records Accept-Encoding.
+    fn encoded_router(plain: Vec<u8>, accepted: Seen) -> Router {
+        Router::new().route(
+            "/feed",
+            get(
+                move |headers: AxumHeaders,
+                      axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
+                    record(&accepted, &headers, header::ACCEPT_ENCODING);
+                    let encoding = if query.as_deref() == Some("e=deflate") {
+                        "deflate"
+                    } else {
+                        "gzip"
+                    };
+                    let body = compressed(encoding, &plain);
+                    ([(header::CONTENT_ENCODING, encoding)], body).into_response()
+                },
+            ),
+        )
+    }
+
+    #[tokio::test]
+    async fn gzip_and_deflate_bodies_are_decoded() {
+        let plain = b"<rss><channel><title>Packed</title></channel></rss>".repeat(50);
+        let accepted = Seen::default();
+        let addr = serve(encoded_router(plain.clone(), accepted.clone())).await;
+        let fetcher = fetcher(Duration::from_secs(5), 1024 * 1024);
+        for query in ["e=gzip", "e=deflate"] {
+            let fetched = fetcher
+                .fetch(
+                    &format!("http://{addr}/feed?{query}"),
+                    &Validators::default(),
+                )
+                .await
+                .unwrap();
+            assert!(
+                matches!(&fetched, Fetched::Body { bytes, .. } if *bytes == plain),
+                "{query}: {fetched:?}"
+            );
+        }
+        for value in accepted.lock().unwrap().iter() {
+            let value = value.as_deref().unwrap_or_default();
+            assert!(
+                value.contains("gzip") && value.contains("deflate"),
+                "{value}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn gzip_bomb_is_too_large_unpacked() {
+        const LIMIT: u64 = 1024 * 1024;
+        // 16 MiB of zeros pack into about 16 KiB: far below the limit on the wire.
+        let plain = vec![0u8; 16 * 1024 * 1024];
+        let packed = compressed("gzip", &plain).len();
+        assert!((packed as u64) < LIMIT / 4, "{packed}");
+        let addr = serve(encoded_router(plain, Seen::default())).await;
+        let result = fetcher(Duration::from_secs(10), LIMIT)
+            .fetch(
+                &format!("http://{addr}/feed?e=gzip"),
+                &Validators::default(),
+            )
+            .await;
+        assert!(
+            matches!(result, Err(FetchError::TooLarge { limit }) if limit == LIMIT),
+            "{result:?}"
+        );
     }
 
     #[test]

@@ -208,11 +208,15 @@ impl TextSink {
     }
 }
 
-/// Zero-width and bidirectional formatting characters (also rejected in links).
+/// Soft hyphens, zero-width and bidirectional formatting characters (also rejected in links).
 pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+        '\u{AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
     )
 }
 
@@ -348,7 +352,7 @@ fn decode_reference(html: &str, at: usize, out: &mut TextSink) -> usize {
     let decoded = if let Some(num) = name.strip_prefix('#') {
         decode_numeric(num).map(Decoded::Char)
     } else {
-        named_entity(name).map(Decoded::Str)
+        crate::entities::lookup(name).map(Decoded::Str)
     };
     match decoded {
         Some(Decoded::Char(c)) => out.push(c),
@@ -421,102 +425,6 @@ fn windows_1252_c1(code: u32) -> Option<char> {
     Some(c)
 }
 
-/// Named references seen in real feeds; unknown names stay literal.
-fn named_entity(name: &str) -> Option<&'static str> {
-    let s = match name {
-        "amp" | "AMP" => "&",
-        "lt" | "LT" => "<",
-        "gt" | "GT" => ">",
-        "quot" | "QUOT" => "\"",
-        "apos" => "'",
-        "nbsp" => "\u{A0}",
-        "ensp" => "\u{2002}",
-        "emsp" => "\u{2003}",
-        "thinsp" => "\u{2009}",
-        "shy" => "",
-        "ndash" => "–",
-        "mdash" => "—",
-        "hellip" => "…",
-        "lsquo" => "‘",
-        "rsquo" => "’",
-        "sbquo" => "‚",
-        "ldquo" => "“",
-        "rdquo" => "”",
-        "bdquo" => "„",
-        "laquo" => "«",
-        "raquo" => "»",
-        "lsaquo" => "‹",
-        "rsaquo" => "›",
-        "bull" => "•",
-        "middot" => "·",
-        "dagger" => "†",
-        "deg" => "°",
-        "plusmn" => "±",
-        "times" => "×",
-        "divide" => "÷",
-        "minus" => "−",
-        "frac12" => "½",
-        "frac14" => "¼",
-        "frac34" => "¾",
-        "sect" => "§",
-        "para" => "¶",
-        "euro" => "€",
-        "pound" => "£",
-        "yen" => "¥",
-        "cent" => "¢",
-        "copy" => "©",
-        "reg" => "®",
-        "trade" => "™",
-        "iexcl" => "¡",
-        "iquest" => "¿",
-        "auml" => "ä",
-        "ouml" => "ö",
-        "uuml" => "ü",
-        "aring" => "å",
-        "Auml" => "Ä",
-        "Ouml" => "Ö",
-        "Uuml" => "Ü",
-        "Aring" => "Å",
-        "aelig" => "æ",
-        "AElig" => "Æ",
-        "oslash" => "ø",
-        "Oslash" => "Ø",
-        "eacute" => "é",
-        "Eacute" => "É",
-        "egrave" => "è",
-        "Egrave" => "È",
-        "ecirc" => "ê",
-        "euml" => "ë",
-        "agrave" => "à",
-        "Agrave" => "À",
-        "aacute" => "á",
-        "Aacute" => "Á",
-        "acirc" => "â",
-        "atilde" => "ã",
-        "iacute" => "í",
-        "igrave" => "ì",
-        "icirc" => "î",
-        "iuml" => "ï",
-        "oacute" => "ó",
-        "Oacute" => "Ó",
-        "ograve" => "ò",
-        "ocirc" => "ô",
-        "otilde" => "õ",
-        "uacute" => "ú",
-        "ugrave" => "ù",
-        "ucirc" => "û",
-        "ntilde" => "ñ",
-        "Ntilde" => "Ñ",
-        "ccedil" => "ç",
-        "Ccedil" => "Ç",
-        "szlig" => "ß",
-        "yacute" => "ý",
-        "yuml" => "ÿ",
-        _ => return None,
-    };
-    Some(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,6 +471,24 @@ mod tests {
                 "äöåÄÖÅüÜ",
             ),
             ("&eacute;&egrave;&agrave;&ccedil;&szlig;", "éèàçß"),
+            // The whole HTML5 table, not only the common names.
+            ("&Otilde; &scaron; &Ecirc;", "Õ š Ê"),
+            (
+                "&Scaron;koda &ccaron;&zcaron;&Lstrok;&oacute;d&zacute;",
+                "Škoda čžŁódź",
+            ),
+            (
+                "&fjlig;ord &bne; &NotNestedLessLess; &nvlt;",
+                "fjord =\u{20E5} \u{2AA1}\u{338} <\u{20D2}",
+            ),
+            (
+                "&CounterClockwiseContourIntegral;&ThickSpace;|",
+                "\u{2233} |",
+            ),
+            (
+                "a&shy;b &Otilde &otilde &scaron",
+                "ab &Otilde &otilde &scaron",
+            ),
             ("caf&#233; caf&#xE9; caf&#XE9;", "café café café"),
             (
                 "&#0;|&#xD800;|&#x110000;|&#99999999999;",

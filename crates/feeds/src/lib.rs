@@ -1,4 +1,4 @@
-//! The news sources of ecabot's digests: the operator's RSS 2.0 and Atom feeds.
+//! The news sources of ecabot's digests: the operator's RSS, Atom and JSON feeds.
 //!
 //! [`Feeds::step`] fetches every feed once, concurrently, each within its own time and size
 //! limits and with a conditional GET, turns the entries into the core's [`NewsDraft`]s (plain
@@ -6,10 +6,11 @@
 //! fails is logged by name and tried again at the next step; it never holds up the others.
 //! The caller owns the loop (a cron schedule in `ecabot serve`, single steps in tests).
 //!
-//! - `fetch.rs`: one HTTP GET with a deadline, a size limit and validators.
-//! - `parse.rs`: RSS 2.0, RSS 1.0 and Atom into entries; never panics, linear in its input.
-//! - `html.rs`: HTML in titles and summaries to plain text.
+//! - `fetch.rs`: one HTTP GET with a deadline, a size limit (unpacked) and validators.
+//! - `parse.rs`: RSS, Atom and JSON Feed into entries on feed-rs; never panics.
+//! - `html.rs`: HTML in titles and summaries to plain text; `entities.rs` its entity table.
 
+mod entities;
 pub mod fetch;
 pub mod html;
 pub mod parse;
@@ -198,11 +199,15 @@ impl Feeds {
         source: &FeedSource,
         validators: &Validators,
     ) -> Result<(FeedResult, Option<Validators>), FeedFailure> {
-        let (bytes, fresh) = match self.fetcher.fetch(&source.url, validators).await? {
+        let (bytes, fresh, url) = match self.fetcher.fetch(&source.url, validators).await? {
             Fetched::NotModified => return Ok((FeedResult::NotModified, None)),
-            Fetched::Body { bytes, validators } => (bytes, validators),
+            Fetched::Body {
+                bytes,
+                validators,
+                url,
+            } => (bytes, validators, url),
         };
-        let feed = parse::parse(&bytes)?;
+        let feed = parse::parse(&bytes, Some(&url))?;
         let (drafts, dropped) = drafts(source, &feed);
         let new = self.store.add_news(&drafts, self.clock.now()).await?;
         Ok((
