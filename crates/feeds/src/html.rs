@@ -138,30 +138,6 @@ pub fn to_text_bounded(html: &str, max_chars: usize) -> String {
     truncate_chars(text, max_chars)
 }
 
-/// Cuts plain (already normalised) text; shared with the feed parser.
-pub(crate) fn truncate_chars(mut text: String, max_chars: usize) -> String {
-    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
-        return text;
-    };
-    if max_chars == 0 {
-        return String::new();
-    }
-    let mut end = cut;
-    // Cut exactly between words when the next char starts a new word;
-    // otherwise back off to the last space if that loses at most half.
-    if !text[cut..].starts_with(' ')
-        && let Some(space) = text[..cut].rfind(' ')
-        && text[..space].chars().count() * 2 >= max_chars
-    {
-        end = space;
-    }
-    text.truncate(end);
-    let trimmed_len = text.trim_end().len();
-    text.truncate(trimmed_len);
-    text.push('…');
-    text
-}
-
 /// Accumulates visible characters, collapsing whitespace and dropping
 /// invisible ones; trimming falls out of only emitting a pending space
 /// before a visible character.
@@ -185,7 +161,7 @@ impl TextSink {
     fn push(&mut self, c: char) {
         if c.is_whitespace() {
             self.pending_space = true;
-        } else if c.is_control() || is_invisible(c) {
+        } else if c.is_control() || ecabot_core::model::text::is_invisible(c) {
             // Dropped: NUL, escape sequences, zero-width and bidi overrides
             // could otherwise spoof or garble the chat line.
         } else {
@@ -206,18 +182,6 @@ impl TextSink {
     fn finish(self) -> String {
         self.out
     }
-}
-
-/// Soft hyphens, zero-width and bidirectional formatting characters (also rejected in links).
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{AD}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
 }
 
 fn find_from(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -423,6 +387,15 @@ fn windows_1252_c1(code: u32) -> Option<char> {
         _ => return None,
     };
     Some(c)
+}
+
+/// Cuts plain (already normalised) text to `max_chars` characters and an ellipsis, at a word
+/// where that keeps half.
+pub(crate) fn truncate_chars(text: String, max_chars: usize) -> String {
+    match ecabot_core::model::text::truncate_words(&text, max_chars + 1) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cut) => cut,
+    }
 }
 
 #[cfg(test)]

@@ -182,7 +182,12 @@ fn decoded(bytes: &[u8]) -> Cow<'_, str> {
 /// Untrusted text for an error message: visible characters only, bounded.
 fn printable(s: &str, max: usize) -> String {
     s.chars()
-        .filter(|&c| c == ' ' || !(c.is_whitespace() || c.is_control() || html::is_invisible(c)))
+        .filter(|&c| {
+            c == ' '
+                || !(c.is_whitespace()
+                    || c.is_control()
+                    || ecabot_core::model::text::is_invisible(c))
+        })
         .take(max)
         .collect()
 }
@@ -710,12 +715,14 @@ fn pick_link(
 /// or not: they enable display spoofing.
 fn valid_link(s: &str, base: Option<&Url>) -> Option<String> {
     let s = s.trim();
-    let visible = |c: char| !(c.is_whitespace() || c.is_control() || html::is_invisible(c));
+    let visible = |c: char| {
+        !(c.is_whitespace() || c.is_control() || ecabot_core::model::text::is_invisible(c))
+    };
     if s.is_empty() || !s.chars().all(visible) {
         return None;
     }
     let url = Url::parse(s).or_else(|e| base.ok_or(e)?.join(s)).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+    if !ecabot_core::model::text::is_web_url(url.as_str()) {
         return None;
     }
     if !percent_decoded(url.as_str()).chars().all(visible) {

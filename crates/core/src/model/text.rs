@@ -26,6 +26,7 @@ pub fn truncate_words(text: &str, max_chars: usize) -> Cow<'_, str> {
     };
     let head = &text[..end];
     let at_word = match head.rfind(' ') {
+        _ if text[end..].starts_with(' ') => head,
         Some(space) if head[..space].chars().count() * 2 >= max_chars.saturating_sub(1) => {
             &head[..space]
         }
@@ -87,10 +88,17 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-/// Characters that change how text is shown without being seen: zero-width marks and direction
-/// overrides. In a link they enable spoofing.
+/// Characters that change how text is shown without being seen: soft hyphens, zero-width marks
+/// and direction overrides. In a link they enable spoofing.
 pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Whether `url` is an absolute `http://` or `https://` address with a host, written without
@@ -131,6 +139,8 @@ mod tests {
     #[test]
     fn word_truncation_prefers_a_space_when_it_keeps_half() {
         assert_eq!(truncate_words("alpha beta gamma", 12), "alpha beta…");
+        assert_eq!(truncate_words("alpha beta gamma", 11), "alpha beta…");
+        assert_eq!(truncate_words("alpha betagamma", 11), "alpha…");
         assert_eq!(truncate_words("a verylongwordhere", 12), "a verylongw…");
         assert_eq!(truncate_words("short", 12), "short");
     }
