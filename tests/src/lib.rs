@@ -83,11 +83,22 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The embedded knowledge, loaded once per test binary.
+/// The embedded knowledge, loaded once per test binary as the binary loads it.
 pub fn knowledge() -> Arc<Knowledge> {
     static K: std::sync::OnceLock<Arc<Knowledge>> = std::sync::OnceLock::new();
-    K.get_or_init(|| Arc::new(Knowledge::embedded().expect("locale files load")))
+    K.get_or_init(|| ecabot::knowledge().expect("locale files load"))
         .clone()
+}
+
+/// The configuration of a bot started with no file and an empty environment: the defaults.
+pub fn default_config() -> ecabot::Config {
+    struct NoEnv;
+    impl ecabot::Env for NoEnv {
+        fn var(&self, _name: &str) -> Option<String> {
+            None
+        }
+    }
+    ecabot::Config::load(None, &NoEnv).expect("the defaults are a valid configuration")
 }
 
 pub fn locale(tag: &str) -> Locale {
@@ -100,15 +111,9 @@ pub async fn memory_bot() -> Bot {
     bot_with(Arc::new(store))
 }
 
-/// A bot on the given store, English default, real clock.
+/// A bot on the given store, wired as the binary wires it (default configuration, real clock).
 pub fn bot_with(store: Arc<SqlStore>) -> Bot {
-    Bot::new(
-        knowledge(),
-        store.clone(),
-        store,
-        Arc::new(SystemClock),
-        Locale::ENGLISH,
-    )
+    ecabot::bot(knowledge(), store, Arc::new(SystemClock), &default_config())
 }
 
 /// Everything a sender was asked to send, with the (test) time it was sent at.
@@ -218,12 +223,11 @@ impl TestApp {
         ecabot::seed_calls(store.as_ref(), start)
             .await
             .expect("seeds import");
-        let bot = Arc::new(Bot::new(
+        let bot = Arc::new(ecabot::bot(
             knowledge(),
             store.clone(),
-            store.clone(),
             clock.clone(),
-            Locale::ENGLISH,
+            &default_config(),
         ));
         let sender = Arc::new(RecordingSender::new(clock.clone()));
         let scheduler = Scheduler::new(store.clone(), store.clone(), clock.clone());
@@ -452,22 +456,32 @@ impl TestDatabase {
 
 static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// The databases every storage test runs on: SQLite always, PostgreSQL when configured.
-pub async fn test_databases() -> Vec<TestDatabase> {
-    let mut dbs = vec![TestDatabase::sqlite().await];
+/// The PostgreSQL server of `ECABOT_TEST_POSTGRES_URL`, or `None` to run on SQLite only. With
+/// `ECABOT_TEST_REQUIRE_POSTGRES` set (CI sets it) a missing URL fails the story instead, so no
+/// storage story can quietly lose its PostgreSQL half; a server that does not answer fails it
+/// when the story connects.
+pub fn postgres_url() -> Option<String> {
     match std::env::var("ECABOT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => dbs.push(TestDatabase::postgres(&url).await),
+        Ok(url) if !url.is_empty() => Some(url),
         _ => {
-            // CI sets this, so a storage story can never quietly lose its PostgreSQL half.
             assert!(
                 std::env::var_os("ECABOT_TEST_REQUIRE_POSTGRES").is_none(),
                 "ECABOT_TEST_REQUIRE_POSTGRES is set but ECABOT_TEST_POSTGRES_URL is not"
             );
             static SAID: std::sync::Once = std::sync::Once::new();
             SAID.call_once(|| {
-                eprintln!("ECABOT_TEST_POSTGRES_URL is not set: storage tests run on SQLite only")
+                eprintln!("ECABOT_TEST_POSTGRES_URL is not set: storage stories run on SQLite only")
             });
+            None
         }
+    }
+}
+
+/// The databases every storage test runs on: SQLite always, PostgreSQL when configured.
+pub async fn test_databases() -> Vec<TestDatabase> {
+    let mut dbs = vec![TestDatabase::sqlite().await];
+    if let Some(url) = postgres_url() {
+        dbs.push(TestDatabase::postgres(&url).await);
     }
     dbs
 }

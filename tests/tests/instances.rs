@@ -40,22 +40,13 @@ const RATE: u32 = 100;
 
 static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// The PostgreSQL server of `ECABOT_TEST_POSTGRES_URL`; these stories need one. CI always
-/// sets it (`.ci/run`), and there a missing URL fails instead of skipping.
+/// The PostgreSQL server these stories need; without one (outside CI) they say so and end.
 fn postgres() -> Option<String> {
-    match std::env::var("ECABOT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("ECABOT_TEST_REQUIRE_POSTGRES").is_none(),
-                "ECABOT_TEST_REQUIRE_POSTGRES is set but ECABOT_TEST_POSTGRES_URL is not"
-            );
-            eprintln!(
-                "ECABOT_TEST_POSTGRES_URL is not set: the multi-instance stories need PostgreSQL"
-            );
-            None
-        }
+    let url = ecabot_tests::postgres_url();
+    if url.is_none() {
+        eprintln!("the multi-instance stories need PostgreSQL");
     }
+    url
 }
 
 /// A fresh database with `SUBSCRIBERS` English chats subscribed to everything and one call

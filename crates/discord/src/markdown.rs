@@ -174,9 +174,10 @@ fn clean(ch: char) -> Option<char> {
     }
 }
 
-/// Whether a URL is one Discord links: masked links and autolinks only work for the web.
+/// Whether a URL is one Discord links: masked links and autolinks only work for the web. It is
+/// judged as it will be written, after [`encode_url`].
 fn is_web(url: &str) -> bool {
-    ecabot_core::model::text::is_web_url(url)
+    ecabot_core::model::text::is_web_url(&encode_url(url))
 }
 
 /// Whether Discord shows `label` literally inside `[label](url)`: no markup characters (they

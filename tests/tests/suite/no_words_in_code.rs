@@ -29,7 +29,6 @@ const EXEMPT: &[&str] = &[
     "#[error(",
     ".expect(",
     "panic!(",
-    "//",
     "assert",
     // Their text argument names the failure in the log; the user reads `store-error`.
     "store_failed(",
@@ -70,8 +69,29 @@ fn without_spans(code: &str, marker: &str, open: char, close: char) -> String {
     out
 }
 
+/// The code part of a line: what stands before a `//` comment that is not inside a string
+/// (a quote written as a character, `'"'`, opens no string).
+fn code_part(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'\'' if !in_string && line[i..].starts_with("'\"'") => i += 2,
+            b'\'' if !in_string && line[i..].starts_with("'\\\"'") => i += 3,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+        i += 1;
+    }
+    line
+}
+
 fn prose_in(source: &str) -> Vec<String> {
-    let code = without_spans(source, "#[cfg(test)]", '{', '}');
+    let code: String = source.lines().map(code_part).collect::<Vec<_>>().join("\n");
+    let code = without_spans(&code, "#[cfg(test)]", '{', '}');
     without_spans(&code, "tracing::", '(', ')')
         .lines()
         .filter(|l| !EXEMPT.iter().any(|e| l.contains(e)))
@@ -102,6 +122,36 @@ fn the_detector_finds_sentences() {
         prose_in("#[cfg(test)]\nmod tests { }\nlet s = \"code after the tests counts\";"),
         ["code after the tests counts"]
     );
+    // A comment does not exempt the code before it, and a URL is not a comment.
+    assert_eq!(
+        prose_in("let s = \"a sentence before a comment\"; // note"),
+        ["a sentence before a comment"]
+    );
+    assert_eq!(
+        prose_in("let s = \"see https://x.eu for more\";"),
+        ["see https://x.eu for more"]
+    );
+    assert!(prose_in("/// A doc comment says \"several words here\".").is_empty());
+    assert_eq!(
+        code_part("if c == '\"' { y } // a quote"),
+        "if c == '\"' { y } "
+    );
+    assert_eq!(
+        code_part("let u = \"https://x.eu\"; // link"),
+        "let u = \"https://x.eu\"; "
+    );
+}
+
+/// Every Rust file under `dir`, however deep.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
 }
 
 #[test]
@@ -114,17 +164,15 @@ fn the_core_composes_replies_only_from_locale_files() {
         "crates/discord/src",
     ] {
         let dir = workspace_root().join(crate_dir);
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
+        let mut files = Vec::new();
+        rust_files(&dir, &mut files);
+        assert!(files.len() > 3, "read {crate_dir}: {files:?}");
+        for path in files {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if path.extension().is_some_and(|e| e == "rs")
-                && !OPERATOR_MODULES.contains(&name.as_str())
-            {
+            if !OPERATOR_MODULES.contains(&name.as_str()) {
                 for literal in prose_in(&std::fs::read_to_string(&path).unwrap()) {
-                    found.push(format!(
-                        "{}: {literal:?}",
-                        path.file_name().unwrap().to_string_lossy()
-                    ));
+                    let shown = path.strip_prefix(&dir).unwrap_or(&path).display();
+                    found.push(format!("{crate_dir}/{shown}: {literal:?}"));
                 }
             }
         }

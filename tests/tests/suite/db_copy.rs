@@ -25,7 +25,8 @@ use ecabot_core::{
 };
 use ecabot_store::{CopyError, CopyReport, SqlStore, copy_database};
 use ecabot_tests::{
-    TestDatabase, call_toml, label_of, labelled_key, locale, seed_subscribers, test_databases,
+    TestDatabase, call_toml, label_of, labelled_key, locale, postgres_url, seed_subscribers,
+    test_databases,
 };
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -38,12 +39,6 @@ fn chat(s: &str) -> ChatRef {
 
 fn id(s: &str) -> CallId {
     CallId::parse(s).unwrap()
-}
-
-fn postgres_url() -> Option<String> {
-    std::env::var("ECABOT_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
 }
 
 /// The chats given settings by hand; [`SEEDED`] more are written in bulk.
