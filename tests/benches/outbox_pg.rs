@@ -24,12 +24,12 @@ use std::{
 };
 
 use chrono::{DateTime, TimeZone, Utc};
+use ecabot_core::CallStore;
 use ecabot_core::delivery::courier::DeliveryOutcome;
 use ecabot_core::formats::import::parse_toml;
 use ecabot_core::ports::ManualClock;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
-use ecabot_core::ports::Store;
 use ecabot_core::{Bot, ChatRef, Courier, CourierConfig, Locale, OutboxKey, Response, Scheduler};
 use ecabot_store::SqlStore;
 use ecabot_tests::measure::{cpu_seconds, cpu_used};

@@ -16,12 +16,12 @@
 use std::{collections::HashMap, sync::Arc, time::Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use ecabot_core::CallStore;
 use ecabot_core::Scheduler;
 use ecabot_core::formats::import::parse_toml;
 use ecabot_core::planning::reminders::plan_call;
 use ecabot_core::ports::ManualClock;
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
 use ecabot_store::SqlStore;
 use ecabot_tests::measure::{cpu_seconds, cpu_used};
 use sqlx::Connection;

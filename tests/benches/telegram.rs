@@ -12,10 +12,10 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeZone, Utc};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use ecabot_core::CallStore;
 use ecabot_core::formats::import::parse_toml;
 use ecabot_core::ports::Clock;
 use ecabot_core::ports::ManualClock;
-use ecabot_core::ports::Store;
 use ecabot_core::{Bot, Courier, Locale, Scheduler};
 use ecabot_store::SqlStore;
 use ecabot_telegram::{SCOPE, Telegram, TelegramConfig, Token};

@@ -29,7 +29,7 @@ async fn setup(url: &str, deadline: DateTime<Utc>) -> Arc<SqlStore> {
         ));
     }
     let drafts = parse_toml(&toml).expect("bench calls parse");
-    use ecabot_core::ports::Store;
+    use ecabot_core::CallStore;
     store
         .import_calls(&drafts, deadline - Duration::days(60))
         .await
@@ -87,7 +87,7 @@ fn bench(c: &mut Criterion) {
         )
     });
     group.bench_function("subscribers_of_one_call", |b| {
-        use ecabot_core::ports::Store;
+        use ecabot_core::CallStore;
         let call = runtime
             .block_on(store.call(&"bench-0".parse().unwrap()))
             .unwrap()

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use ecabot_core::delivery::courier::DeliveryOutcome;
-use ecabot_core::{Bot, ChatRef, Courier, Locale, Token};
+use ecabot_core::{Bot, ChatRef, Courier, Token};
 use ecabot_discord::{Discord, DiscordConfig, Running, SCOPE};
 use serde_json::Value;
 
@@ -53,13 +53,15 @@ impl DiscordApp {
         config.guild_id = Some(crate::fake_discord::GUILD_ID);
         tune(&mut config);
         let slow = Arc::new(SlowStore::new(app.store.clone()));
-        let bot = Arc::new(Bot::new(
-            crate::knowledge(),
-            slow.clone(),
-            app.store.clone(),
-            app.clock.clone(),
-            Locale::ENGLISH,
-        ));
+        let bot = Arc::new(
+            ecabot::bot(
+                crate::knowledge(),
+                app.store.clone(),
+                app.clock.clone(),
+                &crate::default_config(),
+            )
+            .with_chat_store(slow.clone()),
+        );
         let discord = Discord::connect(config, bot.clone())
             .await
             .expect("the adapter connects to the fake");

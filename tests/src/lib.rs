@@ -17,13 +17,14 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use ecabot_core::CallStore;
+use ecabot_core::Store;
 use ecabot_core::delivery::courier::DeliveryOutcome;
 use ecabot_core::model::call::ImportReport;
 use ecabot_core::ports::Clock;
 use ecabot_core::ports::ManualClock;
 use ecabot_core::ports::SendError;
 use ecabot_core::ports::Sender;
-use ecabot_core::ports::Store;
 use ecabot_core::ports::SystemClock;
 use ecabot_core::{
     Action, Bot, ChatRef, Courier, Knowledge, Locale, OutboxKey, Request, Response, Scheduler,

@@ -20,8 +20,8 @@ use std::{
 };
 
 use chrono::Utc;
+use ecabot_core::CallStore;
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
 use ecabot_store::SqlStore;
 use ecabot_tests::{
     TestDatabase, call_toml, ecabot_binary,

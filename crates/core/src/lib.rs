@@ -37,6 +37,6 @@ pub use model::token::{REDACTED, Token};
 pub use model::topic::TopicId;
 pub use planning::scheduler::{Scheduler, TickOutcome};
 pub use ports::{
-    Clock, Outbox, SendError, SendResult, Sender, Store, StoreError, SystemClock, Telemetry,
-    TelemetryRef,
+    CallStore, ChatStore, Clock, NewsStore, Outbox, PlanStore, SendError, SendResult, Sender,
+    Store, StoreError, SystemClock, Telemetry, TelemetryRef,
 };

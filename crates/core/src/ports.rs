@@ -42,32 +42,56 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// Persistent state of the bot: chat settings, calls and subscriptions.
+/// Everything the bot keeps, by concern. A consumer that needs one concern takes that trait
+/// (the feeds take a [`NewsStore`]); a wrapper implements only the concern it changes.
+pub trait Store: ChatStore + CallStore + NewsStore + PlanStore {}
+
+impl<T: ChatStore + CallStore + NewsStore + PlanStore + ?Sized> Store for T {}
+
+/// Each chat's settings: language, zone, quiet hours, lead times, digest plan, activity.
 #[async_trait::async_trait]
-pub trait Store: Send + Sync {
+pub trait ChatStore: Send + Sync {
     async fn chat_prefs(&self, chat: &ChatRef) -> Result<ChatPrefs, StoreError>;
+
     /// Sets (or with `None` clears) the chat's explicit language.
     async fn set_chat_locale(
         &self,
         chat: &ChatRef,
         locale: Option<Locale>,
     ) -> Result<(), StoreError>;
+
     async fn set_chat_zone(&self, chat: &ChatRef, zone: Option<Zone>) -> Result<(), StoreError>;
+
     async fn set_chat_quiet(
         &self,
         chat: &ChatRef,
         quiet: Option<QuietHours>,
     ) -> Result<(), StoreError>;
+
     async fn set_chat_leads(
         &self,
         chat: &ChatRef,
         leads: Option<LeadTimes>,
     ) -> Result<(), StoreError>;
+
     async fn set_chat_active(&self, chat: &ChatRef, active: bool) -> Result<(), StoreError>;
+
     /// Moves everything of chat `from` to chat `to` in one transaction: settings (where `to`
     /// has none of its own), subscriptions, dismissals and pending outbox entries.
     async fn move_chat(&self, from: &ChatRef, to: &ChatRef) -> Result<(), StoreError>;
 
+    /// Sets (or with `None` stops) the chat's digest. Stopping also forgets where the last
+    /// digest ended, so a digest turned on again later starts fresh.
+    async fn set_chat_digest(
+        &self,
+        chat: &ChatRef,
+        digest: Option<DigestPlan>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Calls, subscriptions to them and "I've applied" dismissals.
+#[async_trait::async_trait]
+pub trait CallStore: Send + Sync {
     /// Adds or updates calls by UID in one transaction: all of them or none. A call whose
     /// deadline moved gets `version + 1` and `changed_at = now`.
     async fn import_calls(
@@ -75,10 +99,13 @@ pub trait Store: Send + Sync {
         drafts: &[CallDraft],
         now: DateTime<Utc>,
     ) -> Result<ImportReport, StoreError>;
+
     /// Every call, by deadline.
     async fn calls(&self) -> Result<Vec<Call>, StoreError>;
+
     /// Calls whose deadline is after `after`, by deadline.
     async fn calls_after(&self, after: DateTime<Utc>) -> Result<Vec<Call>, StoreError>;
+
     async fn call(&self, id: &CallId) -> Result<Option<Call>, StoreError>;
 
     /// Subscribes; false when the chat already had this subscription. Subscribing to a call
@@ -89,10 +116,13 @@ pub trait Store: Send + Sync {
         target: &Target,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+
     /// Removes one subscription, or with `None` all of them; returns how many went.
     async fn unsubscribe(&self, chat: &ChatRef, target: Option<&Target>)
     -> Result<u64, StoreError>;
+
     async fn subscriptions(&self, chat: &ChatRef) -> Result<Vec<Subscription>, StoreError>;
+
     /// "I've applied, stop reminding me": no more reminders of this call for this chat.
     async fn dismiss(
         &self,
@@ -100,41 +130,50 @@ pub trait Store: Send + Sync {
         call: &CallId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
     async fn dismissed(&self, chat: &ChatRef) -> Result<Vec<CallId>, StoreError>;
+
     /// Active chats with a subscription covering the call and no dismissal of it.
     async fn subscribers(&self, call: &Call) -> Result<Vec<Subscriber>, StoreError>;
+
     /// Every lead-time set in use, the standard one included.
     async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError>;
+}
 
-    /// Sets (or with `None` stops) the chat's digest. Stopping also forgets where the last
-    /// digest ended, so a digest turned on again later starts fresh.
-    async fn set_chat_digest(
-        &self,
-        chat: &ChatRef,
-        digest: Option<DigestPlan>,
-    ) -> Result<(), StoreError>;
-    /// Active chats that get a digest, with their settings.
-    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError>;
-    /// Moves each chat's `digest_since` forward to the given moment (never back), in one
-    /// transaction.
-    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError>;
-
+/// News items for digests and the state of each feed.
+#[async_trait::async_trait]
+pub trait NewsStore: Send + Sync {
     /// Stores the items that are new (see [`crate::model::news`] for what counts as the same item)
     /// in one transaction; returns how many were new.
     async fn add_news(&self, drafts: &[NewsDraft], now: DateTime<Utc>)
     -> Result<usize, StoreError>;
+
     /// Items first seen in `(from, to]`, in the order they arrived.
     async fn news_between(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<NewsItem>, StoreError>;
+
     /// What the bot remembers of the feed at `url`.
     async fn feed_state(&self, url: &str) -> Result<Option<FeedState>, StoreError>;
+
     async fn set_feed_state(&self, state: &FeedState) -> Result<(), StoreError>;
+}
+
+/// What planning has done: digest cursors and the instant planned up to.
+#[async_trait::async_trait]
+pub trait PlanStore: Send + Sync {
+    /// Active chats that get a digest, with their settings.
+    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError>;
+
+    /// Moves each chat's `digest_since` forward to the given moment (never back), in one
+    /// transaction.
+    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError>;
 
     /// The instant up to which the scheduler has planned, shared by all instances.
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
     /// Moves [`Store::planned_until`] forward (never back).
     async fn set_planned_until(&self, at: DateTime<Utc>) -> Result<(), StoreError>;
 }

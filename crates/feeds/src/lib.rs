@@ -17,8 +17,8 @@ pub mod parse;
 
 use std::sync::Arc;
 
+use ecabot_core::NewsStore;
 use ecabot_core::ports::Clock;
-use ecabot_core::ports::Store;
 use ecabot_core::ports::StoreError;
 use ecabot_core::{FeedState, Locale, NewsDraft};
 use futures_util::StreamExt;
@@ -99,7 +99,7 @@ impl FetchOutcome {
 pub struct Feeds {
     sources: Vec<FeedSource>,
     fetcher: Fetcher,
-    store: Arc<dyn Store>,
+    store: Arc<dyn NewsStore>,
     clock: Arc<dyn Clock>,
 }
 
@@ -107,7 +107,7 @@ impl Feeds {
     pub fn new(
         sources: Vec<FeedSource>,
         config: FetchConfig,
-        store: Arc<dyn Store>,
+        store: Arc<dyn NewsStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Feeds, FetchError> {
         Ok(Feeds {

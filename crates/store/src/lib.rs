@@ -33,10 +33,10 @@ use ecabot_core::model::call::QuietHours;
 use ecabot_core::model::call::Subscription;
 use ecabot_core::model::call::Target;
 use ecabot_core::model::call::Zone;
-use ecabot_core::ports::Store;
 use ecabot_core::ports::StoreError;
 use ecabot_core::{
-    ChatPrefs, ChatRef, DigestPlan, FeedState, Locale, NewsDraft, NewsItem, Subscriber,
+    CallStore, ChatPrefs, ChatRef, ChatStore, DigestPlan, FeedState, Locale, NewsDraft, NewsItem,
+    NewsStore, PlanStore, Subscriber,
 };
 use sqlx::{
     Any, AnyPool, Executor, Transaction,
@@ -274,7 +274,7 @@ impl SqlStore {
 }
 
 #[async_trait::async_trait]
-impl Store for SqlStore {
+impl ChatStore for SqlStore {
     async fn chat_prefs(&self, chat: &ChatRef) -> Result<ChatPrefs, StoreError> {
         chats::chat_prefs(self, chat).await
     }
@@ -333,6 +333,17 @@ impl Store for SqlStore {
         chats::move_chat(self, from, to).await
     }
 
+    async fn set_chat_digest(
+        &self,
+        chat: &ChatRef,
+        digest: Option<DigestPlan>,
+    ) -> Result<(), StoreError> {
+        chats::set_digest(self, chat, digest).await
+    }
+}
+
+#[async_trait::async_trait]
+impl CallStore for SqlStore {
     async fn import_calls(
         &self,
         drafts: &[CallDraft],
@@ -394,23 +405,10 @@ impl Store for SqlStore {
     async fn lead_sets(&self) -> Result<Vec<LeadTimes>, StoreError> {
         chats::lead_sets(self).await
     }
+}
 
-    async fn set_chat_digest(
-        &self,
-        chat: &ChatRef,
-        digest: Option<DigestPlan>,
-    ) -> Result<(), StoreError> {
-        chats::set_digest(self, chat, digest).await
-    }
-
-    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError> {
-        chats::digest_chats(self).await
-    }
-
-    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError> {
-        chats::advance_digests(self, moves).await
-    }
-
+#[async_trait::async_trait]
+impl NewsStore for SqlStore {
     async fn add_news(
         &self,
         drafts: &[NewsDraft],
@@ -433,6 +431,17 @@ impl Store for SqlStore {
 
     async fn set_feed_state(&self, state: &FeedState) -> Result<(), StoreError> {
         news::set_feed_state(self, state).await
+    }
+}
+
+#[async_trait::async_trait]
+impl PlanStore for SqlStore {
+    async fn digest_chats(&self) -> Result<Vec<(ChatRef, ChatPrefs)>, StoreError> {
+        chats::digest_chats(self).await
+    }
+
+    async fn advance_digests(&self, moves: &[(ChatRef, DateTime<Utc>)]) -> Result<(), StoreError> {
+        chats::advance_digests(self, moves).await
     }
 
     async fn planned_until(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

@@ -17,8 +17,8 @@ use ecabot_core::model::call::Texts;
 use ecabot_core::model::call::Zone;
 use ecabot_core::model::outbox::Notice;
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
 use ecabot_core::ports::StoreError;
+use ecabot_core::{CallStore, ChatStore, NewsStore, PlanStore};
 use ecabot_core::{
     ChatPrefs, ChatRef, DigestPlan, Entry, EntryState, FeedState, Finish, NewEntry, NewsDraft,
     NewsItem, OutboxStats, Subscriber, TopicId,

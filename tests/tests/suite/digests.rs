@@ -4,8 +4,8 @@
 //! digest says.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use ecabot_core::NewsStore;
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
 use ecabot_core::{EntryState, Locale, NewsDraft, Scheduler};
 use ecabot_tests::{Sent, TestApp, chat, locale, test_databases};
 

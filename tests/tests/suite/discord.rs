@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use ecabot_core::Locale;
 use ecabot_core::model::call::CallId;
 use ecabot_core::model::call::Target;
-use ecabot_core::ports::Store;
+use ecabot_core::{CallStore, ChatStore};
 use ecabot_tests::{
     call_toml,
     discord::{ANSWER, DiscordApp, button_ids, visible, visible_json},

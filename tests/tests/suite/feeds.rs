@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
+use ecabot_core::NewsStore;
 use ecabot_core::ports::Clock;
 use ecabot_core::ports::ManualClock;
-use ecabot_core::ports::Store;
 use ecabot_core::{FeedState, NewsDraft, NewsItem};
 use ecabot_feeds::{
     FeedFailure, FeedResult, FeedSource, Feeds, FetchConfig, FetchError, FetchOutcome, ParseError,

@@ -8,6 +8,7 @@ use ecabot_core::model::call::CallId;
 use ecabot_core::model::call::LeadTime;
 use ecabot_core::model::outbox::Notice;
 use ecabot_core::ports::Outbox;
+use ecabot_core::{CallStore, ChatStore};
 use ecabot_core::{ChatRef, Entry, EntryState, Finish, NewEntry};
 use ecabot_store::SqlStore;
 use ecabot_tests::{label_of, labelled_key, test_databases};
@@ -609,7 +610,7 @@ async fn concurrent_claimers_never_share_an_entry() {
 async fn a_moved_chat_takes_its_settings_subscriptions_and_pending_entries_along() {
     use ecabot_core::model::call::Target;
     use ecabot_core::model::call::Zone;
-    use ecabot_core::ports::Store;
+
     for db in test_databases().await {
         let store = SqlStore::open(&db.url).await.unwrap();
         let (old, new) = (chat("tg:-4001"), chat("tg:-1009000000001"));

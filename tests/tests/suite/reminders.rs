@@ -3,8 +3,8 @@
 //! hours, snooze, "I've applied", and failing platforms.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use ecabot_core::ChatStore;
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
 use ecabot_core::{Action, ChatRef, EntryState};
 use ecabot_tests::{Script, Sent, TestApp, chat, test_databases};
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ecabot_core::ChatPrefs;
-use ecabot_core::ports::Store;
+use ecabot_core::ChatStore;
 use ecabot_core::ports::StoreError;
 use ecabot_store::{Backend, SqlStore};
 use ecabot_tests::{bot_with, chat, locale, test_databases};
@@ -137,6 +137,8 @@ async fn the_backend_follows_the_url() {
 mod calls_and_subscriptions {
     use std::{collections::HashSet, sync::Arc};
 
+    use ecabot_core::{CallStore, ChatStore, PlanStore};
+
     use chrono::{DateTime, Duration, TimeZone, Utc};
     use ecabot_core::model::call::CallDraft;
     use ecabot_core::model::call::CallId;
@@ -146,7 +148,7 @@ mod calls_and_subscriptions {
     use ecabot_core::model::call::Target;
     use ecabot_core::model::call::Texts;
     use ecabot_core::model::call::Zone;
-    use ecabot_core::ports::Store;
+
     use ecabot_core::ports::StoreError;
     use ecabot_core::{ChatPrefs, DigestPlan, TopicId};
     use ecabot_store::{Backend, SqlStore};

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ecabot_core::ports::Outbox;
-use ecabot_core::ports::Store;
+use ecabot_core::{CallStore, ChatStore};
 use ecabot_core::{EntryState, Locale, Reply, Response, Rich};
 use ecabot_tests::{
     TestDatabase, call_toml,

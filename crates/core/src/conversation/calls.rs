@@ -33,7 +33,7 @@ impl Bot {
     ) -> Result<Response, StoreError> {
         let topic = "events".parse().ok();
         let now = self.clock.now();
-        let zone = self.store.chat_prefs(&request.chat).await?.zone();
+        let zone = self.chats.chat_prefs(&request.chat).await?.zone();
         let all = self.store.calls().await?;
         let open: Vec<&Call> = all.iter().filter(|c| c.is_open(now)).collect();
         if open.is_empty() {
@@ -84,7 +84,7 @@ impl Bot {
             text.push('\n');
             text.push_str(&self.cat().msg(locale, "calls-more", &args));
         }
-        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let prefs = self.chats.chat_prefs(&request.chat).await?;
         text.push('\n');
         let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
         text.push_str(&self.cat().msg(locale, "calls-footer", &args));
@@ -129,7 +129,7 @@ impl Bot {
         let now = self.clock.now();
         let subs = self.store.subscriptions(&request.chat).await?;
         let dismissed = self.store.dismissed(&request.chat).await?;
-        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let prefs = self.chats.chat_prefs(&request.chat).await?;
         let calls: Vec<Call> = self
             .store
             .calls_after(now)
@@ -174,7 +174,7 @@ impl Bot {
                 self.message(locale, "call-gone", &Args::new()),
             ));
         };
-        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let prefs = self.chats.chat_prefs(&request.chat).await?;
         let at = now + after.duration();
         if at >= call.deadline {
             let args = Args::new().data("title", call.title(locale));

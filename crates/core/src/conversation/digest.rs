@@ -47,7 +47,7 @@ impl Bot {
         };
         let id_args = match DigestRequest::parse(arg.as_deref()) {
             Ok(DigestRequest::Show) => {
-                let prefs = self.store.chat_prefs(chat).await?;
+                let prefs = self.chats.chat_prefs(chat).await?;
                 match prefs.digest {
                     Some(plan) => ("digest-current", args_of(plan, prefs.zone())),
                     None => (
@@ -57,13 +57,13 @@ impl Bot {
                 }
             }
             Ok(DigestRequest::Off) => {
-                self.store.set_chat_digest(chat, None).await?;
+                self.chats.set_chat_digest(chat, None).await?;
                 ("digest-off", Args::new())
             }
             Ok(DigestRequest::Set(plan)) => {
-                self.store.set_chat_digest(chat, Some(plan)).await?;
+                self.chats.set_chat_digest(chat, Some(plan)).await?;
                 self.remember_locale(request, locale).await?;
-                let prefs = self.store.chat_prefs(chat).await?;
+                let prefs = self.chats.chat_prefs(chat).await?;
                 ("digest-set", args_of(plan, prefs.zone()))
             }
             Ok(DigestRequest::Preview) => return self.preview_digest(chat, locale).await,
@@ -87,7 +87,7 @@ impl Bot {
         locale: Locale,
     ) -> Result<Response, StoreError> {
         let now = self.clock.now();
-        let prefs = self.store.chat_prefs(chat).await?;
+        let prefs = self.chats.chat_prefs(chat).await?;
         let plan = prefs.digest.unwrap_or(DigestPlan::DEFAULT);
         let zone = prefs.zone();
         let next = plan.next(zone, now);
@@ -124,7 +124,7 @@ impl Bot {
         slot: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Rendered, StoreError> {
-        let prefs = self.store.chat_prefs(chat).await?;
+        let prefs = self.chats.chat_prefs(chat).await?;
         let Some(plan) = prefs.digest.filter(|_| prefs.active) else {
             return Ok(Rendered::Skip(Skip::DigestOff));
         };

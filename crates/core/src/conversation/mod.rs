@@ -35,6 +35,7 @@ use crate::model::topic::CountryCode;
 use crate::model::topic::KnowledgeError;
 use crate::model::topic::Members;
 use crate::model::topic::TopicId;
+use crate::ports::ChatStore;
 use crate::ports::Clock;
 use crate::ports::Outbox;
 use crate::ports::Store;
@@ -212,11 +213,13 @@ impl Request {
 
 /// The conversation service.
 pub struct Bot {
-    pub(crate) knowledge: Arc<Knowledge>,
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) outbox: Arc<dyn Outbox>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) default_locale: Locale,
+    knowledge: Arc<Knowledge>,
+    store: Arc<dyn Store>,
+    /// The chat settings, read on every answer: the same store unless a test slows it down.
+    chats: Arc<dyn ChatStore>,
+    outbox: Arc<dyn Outbox>,
+    clock: Arc<dyn Clock>,
+    default_locale: Locale,
     flood: std::sync::Mutex<FloodGuard>,
 }
 
@@ -230,6 +233,7 @@ impl Bot {
     ) -> Bot {
         Bot {
             knowledge,
+            chats: store.clone(),
             store,
             outbox,
             clock,
@@ -239,6 +243,13 @@ impl Bot {
     }
 
     /// Replaces the flood rule (tests, operators with unusual traffic).
+    /// Reads and writes chat settings through `chats` instead of the main store: for a store
+    /// that answers slowly, as a database under load does.
+    pub fn with_chat_store(mut self, chats: Arc<dyn ChatStore>) -> Bot {
+        self.chats = chats;
+        self
+    }
+
     pub fn with_flood_rule(mut self, rule: FloodRule) -> Bot {
         self.flood = std::sync::Mutex::new(FloodGuard::new(rule));
         self
@@ -271,10 +282,10 @@ impl Bot {
 
     /// The reply language for a chat, following the negotiation rule.
     pub async fn locale_for(&self, chat: &ChatRef, hint: Option<&str>) -> Locale {
-        let explicit = match self.store.chat_prefs(chat).await {
+        let explicit = match self.chats.chat_prefs(chat).await {
             Ok(prefs) if !prefs.active => {
                 // A chat that was given up on (blocked bot) speaks again: it is back.
-                if let Err(error) = self.store.set_chat_active(chat, true).await {
+                if let Err(error) = self.chats.set_chat_active(chat, true).await {
                     tracing::error!(%chat, error = %error, "could not reactivate the chat");
                 } else {
                     tracing::info!(%chat, "chat active again");
@@ -562,7 +573,7 @@ impl Bot {
     /// A group became another chat (Telegram upgrades groups to supergroups): its settings,
     /// subscriptions and pending reminders move along.
     pub async fn chat_moved(&self, from: &ChatRef, to: &ChatRef) -> Result<(), StoreError> {
-        self.store.move_chat(from, to).await?;
+        self.chats.move_chat(from, to).await?;
         tracing::info!(%from, %to, "chat moved");
         Ok(())
     }
@@ -570,7 +581,7 @@ impl Bot {
     /// The platform says the chat is gone for us (bot blocked or removed): nothing more is
     /// sent to it until it writes again.
     pub async fn chat_gone(&self, chat: &ChatRef) -> Result<(), StoreError> {
-        self.store.set_chat_active(chat, false).await?;
+        self.chats.set_chat_active(chat, false).await?;
         let cancelled = self
             .outbox
             .cancel_pending(chat, None, self.clock.now())
@@ -622,8 +633,8 @@ impl Bot {
         request: &Request,
         locale: Locale,
     ) -> Result<(), StoreError> {
-        if self.store.chat_prefs(&request.chat).await?.locale.is_none() {
-            self.store
+        if self.chats.chat_prefs(&request.chat).await?.locale.is_none() {
+            self.chats
                 .set_chat_locale(&request.chat, Some(locale))
                 .await?;
         }

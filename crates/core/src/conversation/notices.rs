@@ -77,7 +77,7 @@ impl Bot {
         if dismissed.contains(&call.id) || !subs.iter().any(|s| s.target.covers(&call)) {
             return Ok(Rendered::Skip(Skip::NotFollowing));
         }
-        let prefs = self.store.chat_prefs(chat).await?;
+        let prefs = self.chats.chat_prefs(chat).await?;
         let locale = crate::model::locale::negotiate(
             self.cat().locales(),
             prefs.locale,

@@ -55,7 +55,7 @@ impl Bot {
                 );
             }
         };
-        if let Err(error) = self.store.set_chat_locale(&request.chat, chosen).await {
+        if let Err(error) = self.chats.set_chat_locale(&request.chat, chosen).await {
             tracing::error!(chat = %request.chat, error = %error, source = ?std::error::Error::source(&error), "could not save the chat's language");
             return self.say(
                 locale,
@@ -107,19 +107,19 @@ impl Bot {
         let chat = &request.chat;
         let reply = match arg.as_deref().map(str::trim) {
             None => {
-                let prefs = self.store.chat_prefs(chat).await?;
+                let prefs = self.chats.chat_prefs(chat).await?;
                 let args = Args::new().markup("leads", self.leads_text(locale, &prefs.leads()));
                 self.message(locale, "remind-current", &args)
             }
             Some(a) if matches!(a.to_lowercase().as_str(), "default" | "reset" | "oletus") => {
-                self.store.set_chat_leads(chat, None).await?;
+                self.chats.set_chat_leads(chat, None).await?;
                 let args =
                     Args::new().markup("leads", self.leads_text(locale, &LeadTimes::standard()));
                 self.message(locale, "remind-set", &args)
             }
             Some(a) => match LeadTimes::parse(a) {
                 Ok(leads) => {
-                    self.store.set_chat_leads(chat, Some(leads.clone())).await?;
+                    self.chats.set_chat_leads(chat, Some(leads.clone())).await?;
                     self.remember_locale(request, locale).await?;
                     let args = Args::new().markup("leads", self.leads_text(locale, &leads));
                     self.message(locale, "remind-set", &args)
@@ -146,7 +146,7 @@ impl Bot {
         let now = self.clock.now();
         let reply = match arg.as_deref().map(str::trim) {
             None => {
-                let zone = self.store.chat_prefs(chat).await?.zone();
+                let zone = self.chats.chat_prefs(chat).await?.zone();
                 let args = Args::new()
                     .data("zone", zone.name())
                     .markup("now", self.datetime_in(locale, zone, now));
@@ -154,7 +154,7 @@ impl Bot {
             }
             Some(a) => match Zone::parse(a) {
                 Ok(zone) => {
-                    self.store.set_chat_zone(chat, Some(zone)).await?;
+                    self.chats.set_chat_zone(chat, Some(zone)).await?;
                     self.remember_locale(request, locale).await?;
                     let args = Args::new()
                         .data("zone", zone.name())
@@ -187,7 +187,7 @@ impl Bot {
         let topic = Self::reminders_topic();
         let chat = &request.chat;
         let reply = match arg.as_deref().map(str::trim) {
-            None => match self.store.chat_prefs(chat).await?.quiet {
+            None => match self.chats.chat_prefs(chat).await?.quiet {
                 Some(q) => {
                     let args = Args::new().markup("quiet", self.quiet_text(locale, q));
                     self.message(locale, "quiet-current", &args)
@@ -195,14 +195,14 @@ impl Bot {
                 None => self.message(locale, "quiet-current-none", &Args::new()),
             },
             Some(a) if matches!(a.to_lowercase().as_str(), "off" | "pois" | "none") => {
-                self.store.set_chat_quiet(chat, None).await?;
+                self.chats.set_chat_quiet(chat, None).await?;
                 self.message(locale, "quiet-off", &Args::new())
             }
             Some(a) => match QuietHours::parse(a) {
                 Ok(q) => {
-                    self.store.set_chat_quiet(chat, Some(q)).await?;
+                    self.chats.set_chat_quiet(chat, Some(q)).await?;
                     self.remember_locale(request, locale).await?;
-                    let zone = self.store.chat_prefs(chat).await?.zone();
+                    let zone = self.chats.chat_prefs(chat).await?.zone();
                     let args = Args::new()
                         .markup("quiet", self.quiet_text(locale, q))
                         .data("zone", zone.name());

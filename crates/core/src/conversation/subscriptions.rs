@@ -51,7 +51,7 @@ impl Bot {
         }
         let new = self.store.subscribe(&request.chat, &target, now).await?;
         self.remember_locale(request, locale).await?;
-        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let prefs = self.chats.chat_prefs(&request.chat).await?;
         let what = self.target_label(locale, &target).await?;
         let args = Args::new()
             .markup("what", what)
@@ -214,7 +214,7 @@ impl Bot {
     ) -> Result<Response, StoreError> {
         let topic = Self::reminders_topic();
         let subs = self.store.subscriptions(&request.chat).await?;
-        let prefs = self.store.chat_prefs(&request.chat).await?;
+        let prefs = self.chats.chat_prefs(&request.chat).await?;
         if subs.is_empty() {
             let reply = self.message(locale, "subscriptions-none", &Args::new());
             return Ok(self.say(locale, topic, reply));
