@@ -12,11 +12,11 @@ use std::{collections::HashSet, sync::Arc};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use ecabot_core::Store;
 use ecabot_core::model::call::CallDraft;
 use ecabot_core::ports::Clock;
 use ecabot_core::ports::Outbox;
 use ecabot_core::{Bot, Knowledge};
-use ecabot_core::Store;
 use ecabot_store::{SqlStore, default_sqlite_url, redact_url};
 
 pub use config::{Config, Env, ProcessEnv, Secret};
