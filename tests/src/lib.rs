@@ -12,7 +12,7 @@ pub mod slow_store;
 pub mod telegram;
 
 use std::{
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::{Arc, Mutex},
 };
 
@@ -74,6 +74,23 @@ pub fn label_of(key: &OutboxKey) -> &str {
         OutboxKey::Snoozed { call, .. } => call.as_str(),
         other => panic!("{other} is not a labelled key"),
     }
+}
+
+/// Every Rust file under `dir`, however deep, in no particular order.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// The workspace root (for data files and the built binary).

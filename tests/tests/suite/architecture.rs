@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use ecabot_tests::workspace_root;
+use ecabot_tests::{rust_files, workspace_root};
 
 /// The core's domain folders in dependency order (the order `lib.rs` documents): each may use
 /// only itself and those before it.
@@ -49,17 +49,6 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// Every `crate::a::b…` path in the code, tests excluded: a test may reach anywhere.
 fn crate_paths(code: &str) -> Vec<Vec<String>> {
     let code = code.split("#[cfg(test)]").next().unwrap_or_default();
@@ -86,8 +75,7 @@ fn crate_paths(code: &str) -> Vec<Vec<String>> {
 /// The core's module graph: which module files use which, by `crate::` path.
 fn core_graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = workspace_root().join("crates/core/src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let files = rust_files(&src);
     let modules: BTreeSet<String> = files.iter().map(|f| module_of(&src, f)).collect();
     let mut graph = BTreeMap::new();
     for file in &files {

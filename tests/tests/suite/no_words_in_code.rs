@@ -1,7 +1,7 @@
 //! Every word a user reads lives in `locales/`: the core (which composes every reply) holds no
 //! sentence in a string literal. Log lines, error types for operators and tests are exempt.
 
-use ecabot_tests::workspace_root;
+use ecabot_tests::{rust_files, workspace_root};
 
 /// A literal reads like prose when it has two or more words of letters.
 fn looks_like_prose(literal: &str) -> bool {
@@ -142,18 +142,6 @@ fn the_detector_finds_sentences() {
     );
 }
 
-/// Every Rust file under `dir`, however deep.
-fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn the_core_composes_replies_only_from_locale_files() {
     let mut found = Vec::new();
@@ -164,8 +152,7 @@ fn the_core_composes_replies_only_from_locale_files() {
         "crates/discord/src",
     ] {
         let dir = workspace_root().join(crate_dir);
-        let mut files = Vec::new();
-        rust_files(&dir, &mut files);
+        let files = rust_files(&dir);
         assert!(files.len() > 3, "read {crate_dir}: {files:?}");
         for path in files {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -1,7 +1,8 @@
-//! The delivery outbox: everything the bot says on its own initiative (reminders, notices,
-//! later digests) is first written down as an entry with a unique key, then claimed, sent
-//! through a platform's [`Sender`] and marked. Writing first makes a reminder survive a crash;
-//! the unique key makes it exist once however many ticks or processes plan it.
+//! The courier: everything the bot says on its own initiative (reminders, notices, digests) is
+//! first written down as an outbox entry with a unique key; [`Courier::step`] claims due
+//! entries, renders each ([`crate::conversation::Bot::render`]), sends it through the
+//! platform's [`Sender`] and marks it. Writing first makes a reminder survive a crash; the
+//! unique key makes it exist once however many ticks or processes plan it.
 
 use crate::conversation::Rendered;
 use crate::model::chat::ChatRef;

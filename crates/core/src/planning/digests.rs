@@ -1,5 +1,5 @@
-//! Newsletter digests: when a chat gets one (`/digest`), which outbox entries the scheduler plans
-//! for them, and what a digest says.
+//! Digest planning: which outbox entries the scheduler writes for each chat's digest, and what
+//! a digest holds. Pure functions; `conversation/digest.rs` writes the words.
 //!
 //! Rules, in one place:
 //! - A chat's digest comes at a local wall-clock time in its zone (default: Monday 09:00), so it
@@ -10,10 +10,9 @@
 //!   ticks or instances plan it.
 //! - A digest holds what arrived between the chat's previous digest and its moment (the first
 //!   one looks back one period): news items, then calls added or whose deadline moved, then
-//!   calls closing within 14 days. It is written when it is sent, in the chat's language and
-//!   zone of that moment; with nothing new it is not sent at all.
+//!   calls closing within [`CLOSING_SOON`]. It is written when it is sent, in the chat's language
+//!   and zone of that moment; with nothing new it is not sent at all.
 //! - Quiet hours delay a digest until they end.
-
 use crate::model::call::Call;
 use crate::model::call::Zone;
 use crate::model::chat::ChatPrefs;
