@@ -85,3 +85,24 @@ menu-quiet = Hours without reminders, e.g. 22:00-07:00
 menu-ics = This chat's deadlines as a calendar file
 menu-digest = Newsletter digest, e.g. weekly fri 14:00
 menu-language = Show or change my language
+
+## Small talk: a short reply in kind, then what the bot can do.
+
+smalltalk-greeting = Hello! I'm **ecabot**, the assistant of the European Clusters Alliance. Ask me about the alliance, its members in each country, the Cluster Management Quality Label, events and open calls, or tap a topic.
+smalltalk-thanks = You're welcome! Ask me anything else about the alliance whenever you like.
+smalltalk-goodbye = Goodbye, and good luck with your cluster! I'm here whenever you need me, and I'll send the reminders you've asked for.
+smalltalk-identity = I'm **ecabot**, a bot, not a person: the European Clusters Alliance's assistant on Telegram and Discord. I answer questions about the alliance and remind you of call and event deadlines. To reach the people behind the alliance, see Contact.
+smalltalk-capabilities =
+    Here is what I can do:
+
+    - answer questions about the European Clusters Alliance in your own words: joining, members, the Quality Label, the ECCP, events
+    - tell you the member association in any country, e.g. /members Finland
+    - list open calls and events (/calls) and remind you before their deadlines (/subscribe)
+    - send this chat a digest of the alliance's news (/digest)
+
+    Type /help for every command.
+smalltalk-nonsense = I didn't catch that. Ask me a question in your own words, or pick a topic.
+smalltalk-insult = Sorry I couldn't help you there. Try asking in other words or pick a topic; for anything I can't answer, the alliance's staff can help.
+
+# A message in a language the bot does not speak yet; $languages lists those it does.
+languages-spoken = Sorry, I don't speak that language yet. I speak { $languages }: write to me in one of them, or choose one below.

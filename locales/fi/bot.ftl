@@ -85,3 +85,24 @@ menu-quiet = Tunnit ilman muistutuksia, esim. 22:00-07:00
 menu-ics = Tämän keskustelun määräajat kalenteritiedostona
 menu-digest = Uutiskirjekooste, esim. weekly pe 14.00
 menu-language = Näytä tai vaihda kieltä
+
+## Jutustelu: lyhyt samansävyinen vastaus ja sen perään, mitä botti osaa.
+
+smalltalk-greeting = Hei! Olen **ecabot**, Euroopan klusteriallianssin avustaja. Kysy minulta allianssista, sen jäsenistä eri maissa, klusterinhallinnan laatumerkistä, tapahtumista ja avoimista hauista tai valitse aihe.
+smalltalk-thanks = Eipä kestä! Kysy allianssista muutakin milloin vain.
+smalltalk-goodbye = Näkemiin ja menestystä klusterillesi! Olen täällä aina, kun tarvitset apua, ja lähetän tilaamasi muistutukset.
+smalltalk-identity = Olen **ecabot**. En ole ihminen vaan botti: Euroopan klusteriallianssin avustaja Telegramissa ja Discordissa. Vastaan kysymyksiin allianssista ja muistutan hakujen ja tapahtumien määräajoista. Jos haluat tavoittaa allianssin ihmiset, katso Yhteystiedot.
+smalltalk-capabilities =
+    Näin voin auttaa:
+
+    - vastaan omin sanoin esitettyihin kysymyksiin Euroopan klusteriallianssista: liittymisestä, jäsenistä, laatumerkistä, ECCP:stä ja tapahtumista
+    - kerron, mikä on kunkin maan jäsenjärjestö, esimerkiksi /members Suomi
+    - näytän avoimet haut ja tapahtumat (/calls) ja muistutan sinua ennen niiden määräaikoja (/subscribe)
+    - lähetän tähän chattiin koosteen allianssin uutisista (/digest)
+
+    Kirjoita /help, niin näet kaikki komennot.
+smalltalk-nonsense = En saanut viestistäsi selvää. Kysy minulta omin sanoin tai valitse aihe.
+smalltalk-insult = Olen pahoillani, etten osannut auttaa. Kokeile kysyä toisin sanoin tai valitse aihe. Jos en osaa vastata, allianssin henkilökunta auttaa.
+
+# Viesti kielellä, jota botti ei vielä puhu; $languages luettelee kielet, joita se puhuu.
+languages-spoken = Valitettavasti en vielä puhu tätä kieltä. Puhun näitä kieliä: { $languages }. Kirjoita minulle jollakin niistä tai valitse kieli alta.

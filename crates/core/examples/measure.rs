@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use ecabot_core::language::understanding::Intent;
 use ecabot_core::{Knowledge, Locale, TopicId};
 
 #[derive(serde::Deserialize)]
@@ -24,6 +25,7 @@ struct Tally {
     out_of_scope: usize,
     false_claims: usize,
     smalltalk: usize,
+    smalltalk_right: usize,
     smalltalk_claimed: usize,
     micros: Vec<u128>,
     misses: Vec<String>,
@@ -56,14 +58,14 @@ fn main() {
         .collect();
     files.sort();
     println!(
-        "| language | topic questions right | false claims (out of scope) | small talk taken for a topic | median per question |"
+        "| language | topic questions right | false claims (out of scope) | small talk answered in kind | small talk taken for a topic | median per question |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     for file in files {
         let set: Set = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let locale = Locale::parse(&set.lang).unwrap();
         if !spoken.contains(&locale) {
-            println!("| {} | not spoken yet | | | |", set.lang);
+            println!("| {} | not spoken yet | | | | |", set.lang);
             continue;
         }
         let mut tally = Tally::default();
@@ -72,25 +74,34 @@ fn main() {
                 let started = Instant::now();
                 let understood = knowledge.matcher.understand(question, locale);
                 tally.micros.push(started.elapsed().as_micros());
-                let got = understood.topic;
+                let got = understood.topic();
                 let wrong = if label == "out-of-scope" {
                     tally.out_of_scope += 1;
                     tally.false_claims += got.is_some() as usize;
                     got.is_some()
-                } else if label.starts_with("smalltalk-") {
+                } else if let Some(kind) = label.strip_prefix("smalltalk-") {
                     tally.smalltalk += 1;
                     tally.smalltalk_claimed += got.is_some() as usize;
-                    got.is_some()
+                    let right =
+                        matches!(understood.intent, Intent::SmallTalk(k) if k.as_str() == kind);
+                    tally.smalltalk_right += right as usize;
+                    !right
                 } else {
                     let expected: TopicId = label.parse().expect("a topic id");
                     tally.topics += 1;
                     tally.topics_right += (got == Some(expected)) as usize;
+                    if misses && got == Some(expected) {
+                        eprintln!(
+                            "    right {:.2} {:.2} {:.2} {question:?}",
+                            understood.score, understood.coverage, understood.weakest
+                        );
+                    }
                     got != Some(expected)
                 };
                 if wrong {
                     tally.misses.push(format!(
-                        "{label}: {question:?} -> {:?}",
-                        got.map(|t| t.as_str())
+                        "{label}: {question:?} -> {:?} ({:.2} vs {:.2}, coverage {:.2}, weakest {:.2})",
+                        understood.intent, understood.score, understood.runner_up, understood.coverage, understood.weakest
                     ));
                 }
             }
@@ -98,13 +109,15 @@ fn main() {
         tally.micros.sort_unstable();
         let median = tally.micros[tally.micros.len() / 2];
         println!(
-            "| {} | {}/{} ({}) | {}/{} | {}/{} | {median} µs |",
+            "| {} | {}/{} ({}) | {}/{} | {}/{} | {}/{} | {median} µs |",
             set.lang,
             tally.topics_right,
             tally.topics,
             percent(tally.topics_right, tally.topics),
             tally.false_claims,
             tally.out_of_scope,
+            tally.smalltalk_right,
+            tally.smalltalk,
             tally.smalltalk_claimed,
             tally.smalltalk,
         );

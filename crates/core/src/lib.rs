@@ -32,7 +32,7 @@ pub use model::locale::Locale;
 pub use model::markup::{Block, Inline, Rich};
 pub use model::news::{FeedState, NewsDraft, NewsItem};
 pub use model::outbox::{Entry, EntryState, Finish, NewEntry, OutboxKey, OutboxStats};
-pub use model::reply::{Action, Attachment, Button, Reply, Response};
+pub use model::reply::{Action, Attachment, Button, Kind, Reply, Response};
 pub use model::token::{REDACTED, Token};
 pub use model::topic::TopicId;
 pub use planning::scheduler::{Scheduler, TickOutcome};

@@ -363,7 +363,7 @@ pub(crate) fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ecabot_core::{Locale, Reply, Rich};
+    use ecabot_core::{Kind, Locale, Reply, Rich};
 
     #[test]
     fn errors_sort_into_what_the_outbox_does() {
@@ -437,6 +437,7 @@ mod tests {
         let response = Response {
             locale: Locale::ENGLISH,
             topic: None,
+            kind: Kind::Command,
             replies: vec![
                 Reply::new(Rich::parse(&long)).with_buttons(vec![topics.clone()]),
                 Reply {

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use ecabot::{Config, ProcessEnv, console};
 use ecabot_core::ports::Clock;
 use ecabot_core::ports::SystemClock;
-use ecabot_core::{CallStore, NewsStore};
+use ecabot_core::{CallStore, ChatStore, NewsStore};
 use ecabot_core::{ChatRef, Courier, Locale, NewsDraft, Request, Scheduler};
 use ecabot_store::SqlStore;
 use tokio::io::BufReader;
@@ -33,7 +33,7 @@ enum Command {
         /// Answer in this language (en, fi, …); default: the terminal's language, else the configured default.
         #[arg(long)]
         locale: Option<String>,
-        /// Print one JSON object: {"topic", "locale", "text", "buttons"}.
+        /// Print one JSON object: {"kind", "topic", "locale", "text", "buttons"}.
         #[arg(long)]
         json: bool,
         /// The question (several words are joined with spaces).
@@ -203,12 +203,18 @@ async fn main() -> anyhow::Result<()> {
     let knowledge = ecabot::knowledge()?;
     match cli.command {
         Command::Ask { locale, json, text } => {
-            let hint = parse_locale(locale)?.or_else(|| ecabot::terminal_locale_hint(&ProcessEnv));
+            let chosen = parse_locale(locale)?;
+            let hint = ecabot::terminal_locale_hint(&ProcessEnv);
             // One-shot questions leave no database behind.
             let store = Arc::new(SqlStore::memory().await?);
             ecabot::seed_calls(store.as_ref(), Utc::now()).await?;
-            let bot = ecabot::bot(knowledge, store, Arc::new(SystemClock), &config);
+            let bot = ecabot::bot(knowledge, store.clone(), Arc::new(SystemClock), &config);
             let chat = ChatRef::new("console", "ask").expect("valid chat reference");
+            // --locale is the answer's language, as if the chat had chosen it.
+            if let Some(code) = chosen {
+                let locale = Locale::parse(&code)?;
+                store.set_chat_locale(&chat, Some(locale)).await?;
+            }
             let request = Request::text(chat, text.join(" ")).with_hint(hint);
             let response = bot.handle(request).await;
             if json {
@@ -218,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
                     .flat_map(|r| r.buttons.iter())
                     .collect();
                 let value = serde_json::json!({
+                    "kind": response.kind,
                     "topic": response.topic,
                     "locale": response.locale,
                     "text": response.plain_text(),

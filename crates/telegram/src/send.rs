@@ -296,7 +296,7 @@ fn chat_is_gone(error: &ApiError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ecabot_core::{Action, Locale, Rich};
+    use ecabot_core::{Action, Kind, Locale, Rich};
 
     fn button(label: &str) -> Button {
         Button {
@@ -328,6 +328,7 @@ mod tests {
         let response = Response {
             locale: Locale::ENGLISH,
             topic: None,
+            kind: Kind::Command,
             replies: vec![
                 Reply::new(Rich::parse(&long)).with_buttons(vec![button("Topics")]),
                 Reply {

@@ -47,6 +47,7 @@ fn ask_answers_in_json() {
     let mut cmd = ecabot(dir.path());
     cmd.args(["ask", "--json", "--locale", "fi", "Kuka on Puolan jäsen?"]);
     let v = json(&run(cmd, b""));
+    assert_eq!(v["kind"], "topic");
     assert_eq!(v["topic"], "members");
     assert_eq!(v["locale"], "fi");
     let text = v["text"].as_str().unwrap();
@@ -66,6 +67,7 @@ fn ask_answers_in_json() {
     cmd.args(["ask", "--json", "what's the weather in Helsinki?"]);
     let v = json(&run(cmd, b""));
     assert!(v["topic"].is_null(), "out of scope: {v}");
+    assert_eq!(v["kind"], "unknown");
     assert_eq!(
         v["buttons"].as_array().unwrap().len(),
         21,
@@ -73,12 +75,31 @@ fn ask_answers_in_json() {
     );
 
     let mut cmd = ecabot(dir.path());
+    cmd.args(["ask", "--json", "hi there!"]);
+    let v = json(&run(cmd, b""));
+    assert_eq!(v["kind"], "smalltalk");
+    assert!(v["topic"].is_null());
+
+    let mut cmd = ecabot(dir.path());
     cmd.env("LANG", "fi_FI.UTF-8")
         .args(["ask", "--json", "/help"]);
+    let v = json(&run(cmd, b""));
+    assert_eq!(v["locale"], "fi", "the terminal's language is the hint");
+    assert_eq!(v["kind"], "command");
+
+    // --locale is the answer's language even for a question in another.
+    let mut cmd = ecabot(dir.path());
+    cmd.args([
+        "ask",
+        "--json",
+        "--locale",
+        "en",
+        "Miten liityn allianssiin?",
+    ]);
+    let v = json(&run(cmd, b""));
     assert_eq!(
-        json(&run(cmd, b""))["locale"],
-        "fi",
-        "the terminal's language is the hint"
+        (v["locale"].as_str(), v["topic"].as_str()),
+        (Some("en"), Some("join"))
     );
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use ecabot_core::ports::Outbox;
 use ecabot_core::{CallStore, ChatStore};
-use ecabot_core::{EntryState, Locale, Reply, Response, Rich};
+use ecabot_core::{EntryState, Kind, Locale, Reply, Response, Rich};
 use ecabot_tests::{
     TestDatabase, call_toml,
     fake_telegram::{Failure, FakeUser, SentMessage, telegram_html_to_text},
@@ -229,6 +229,7 @@ async fn a_ten_thousand_character_answer_arrives_in_valid_parts() {
     let response = Response {
         locale: Locale::ENGLISH,
         topic: None,
+        kind: Kind::Command,
         replies: vec![Reply::new(body.clone())],
     };
     let chat = TelegramApp::chat(901);

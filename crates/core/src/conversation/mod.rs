@@ -6,6 +6,7 @@ mod digest;
 mod flood;
 mod notices;
 mod settings;
+mod smalltalk;
 mod subscriptions;
 mod suggestions;
 mod topics;
@@ -22,13 +23,17 @@ use crate::language::catalog::Catalog;
 use crate::language::catalog::CatalogError;
 use crate::language::command::Command;
 use crate::language::command::Parsed;
+use crate::language::understanding::Intent;
 use crate::language::understanding::Matcher;
 use crate::language::understanding::NluError;
+use crate::language::understanding::SmallTalk;
+use crate::language::understanding::Written;
 use crate::model::chat::ChatRef;
 use crate::model::locale::Locale;
 use crate::model::locale::negotiate;
 use crate::model::markup::Rich;
 use crate::model::reply::Action;
+use crate::model::reply::Kind;
 use crate::model::reply::Reply;
 use crate::model::reply::Response;
 use crate::model::topic::CountryCode;
@@ -282,7 +287,13 @@ impl Bot {
 
     /// The reply language for a chat, following the negotiation rule.
     pub async fn locale_for(&self, chat: &ChatRef, hint: Option<&str>) -> Locale {
-        let explicit = match self.chats.chat_prefs(chat).await {
+        let chosen = self.chosen_locale(chat).await;
+        negotiate(self.cat().locales(), chosen, hint, self.default_locale)
+    }
+
+    /// The language a chat chose with /language, if any.
+    async fn chosen_locale(&self, chat: &ChatRef) -> Option<Locale> {
+        match self.chats.chat_prefs(chat).await {
             Ok(prefs) if !prefs.active => {
                 // A chat that was given up on (blocked bot) speaks again: it is back.
                 if let Err(error) = self.chats.set_chat_active(chat, true).await {
@@ -297,8 +308,8 @@ impl Bot {
                 tracing::error!(%chat, error = %error, source = ?std::error::Error::source(&error), "could not read chat preferences");
                 None
             }
-        };
-        negotiate(self.cat().locales(), explicit, hint, self.default_locale)
+        }
+        .filter(|l| self.cat().supports(*l))
     }
 
     /// Answers one request. Never fails: storage trouble is logged and told to the user.
@@ -315,12 +326,17 @@ impl Bot {
             return Response {
                 locale: self.default_locale,
                 topic: None,
+                kind: Kind::Command,
                 replies: Vec::new(),
             };
         }
-        let locale = self
-            .locale_for(&request.chat, request.locale_hint.as_deref())
-            .await;
+        let chosen = self.chosen_locale(&request.chat).await;
+        let locale = negotiate(
+            self.cat().locales(),
+            chosen,
+            request.locale_hint.as_deref(),
+            self.default_locale,
+        );
         if verdict == Verdict::SlowDown {
             tracing::info!(chat = %request.chat, "flooding; muted for a while");
             return self.say(
@@ -344,12 +360,19 @@ impl Bot {
             );
         }
         match &request.input {
-            Input::Action(action) => self.act(&request, locale, action.clone()).await,
-            Input::Text(text) => self.text(&request, locale, text).await,
+            Input::Action(action) => {
+                let mut response = self.act(&request, locale, action.clone()).await;
+                response.kind = Kind::Command;
+                response
+            }
+            Input::Text(text) => self.text(&request, locale, chosen.is_some(), text).await,
         }
     }
 
-    async fn text(&self, request: &Request, locale: Locale, raw: &str) -> Response {
+    /// Answers free text. In a chat that chose no language, a message clearly written in a
+    /// language the bot speaks is answered in that language, and one in a language it does not
+    /// speak gets the list of those it does.
+    async fn text(&self, request: &Request, locale: Locale, chosen: bool, raw: &str) -> Response {
         let text = clean(raw);
         let length = text.chars().count();
         if length > MAX_INPUT_CHARS {
@@ -366,11 +389,16 @@ impl Bot {
             return self.menu(locale, "empty-input");
         }
         match Command::parse(&text, request.bot_name.as_deref()) {
-            Parsed::Command(command) => return self.command(request, locale, command).await,
+            Parsed::Command(command) => {
+                let mut response = self.command(request, locale, command).await;
+                response.kind = Kind::Command;
+                return response;
+            }
             Parsed::ForAnotherBot => {
                 return Response {
                     locale,
                     topic: None,
+                    kind: Kind::Command,
                     replies: Vec::new(),
                 };
             }
@@ -381,8 +409,20 @@ impl Bot {
         }
         let understood = self.knowledge.matcher.understand(&text, locale);
         tracing::debug!(?understood, "understood");
-        let Some(mut topic) = understood.topic else {
-            return self.menu(locale, "unknown-question");
+        // Keyboard mashing says nothing about a language, even when it matches a wording.
+        let mashing = understood.intent == Intent::SmallTalk(SmallTalk::Nonsense);
+        let locale = match understood.written {
+            Written::In(written) if !chosen && !mashing => written,
+            Written::Foreign(language) if !chosen => {
+                tracing::info!(language, "a message in a language the bot does not speak");
+                return self.languages_spoken(locale);
+            }
+            _ => locale,
+        };
+        let mut topic = match understood.intent {
+            Intent::Topic(topic) => topic,
+            Intent::SmallTalk(kind) => return self.small_talk(locale, kind),
+            Intent::Unknown => return self.menu(locale, "unknown-question"),
         };
         // "Who represents Germany?", "contact in Poland", "clusters in Spain": with a country
         // named, these are questions about that country's member association.
@@ -594,6 +634,11 @@ impl Bot {
         Response {
             locale,
             topic,
+            kind: if topic.is_some() {
+                Kind::Topic
+            } else {
+                Kind::Unknown
+            },
             replies: vec![reply],
         }
     }

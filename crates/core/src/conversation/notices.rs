@@ -9,6 +9,7 @@ use crate::model::markup::Rich;
 use crate::model::outbox::Notice;
 use crate::model::reply::Action;
 use crate::model::reply::Button;
+use crate::model::reply::Kind;
 use crate::model::reply::Reply;
 use crate::model::reply::Response;
 use crate::ports::StoreError;
@@ -133,6 +134,7 @@ impl Bot {
         Ok(Rendered::Send(Response {
             locale,
             topic: Self::reminders_topic(),
+            kind: Kind::Command,
             replies: vec![Reply::new(Rich::parse(&text)).with_buttons(buttons)],
         }))
     }

@@ -29,16 +29,12 @@ impl Bot {
             let args = Args::new()
                 .markup("language", cat.get(locale, "language-name"))
                 .markup("languages", self.language_list(locale));
-            let buttons = cat
-                .locales()
-                .iter()
-                .map(|l| Button {
-                    label: cat.get(*l, "language-name"),
-                    action: Action::Language(*l),
-                })
-                .collect();
             let body = Rich::parse(&cat.msg(locale, "language-current", &args));
-            return self.say(locale, None, Reply::new(body).with_buttons(buttons));
+            return self.say(
+                locale,
+                None,
+                Reply::new(body).with_buttons(self.language_buttons()),
+            );
         };
         let auto = code.trim().eq_ignore_ascii_case("auto");
         let chosen = match Locale::parse(&code) {
@@ -84,6 +80,18 @@ impl Bot {
                 )
             }
         }
+    }
+
+    /// One button per language, labelled with the language's own name.
+    pub(super) fn language_buttons(&self) -> Vec<Button> {
+        let cat = self.cat();
+        cat.locales()
+            .iter()
+            .map(|l| Button {
+                label: cat.get(*l, "language-name"),
+                action: Action::Language(*l),
+            })
+            .collect()
     }
 
     /// Every language's own name, joined the locale's way: "English and suomi".

@@ -122,6 +122,20 @@ impl Reply {
     }
 }
 
+/// What the bot took a request for (`ask --json`'s `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Free text understood as a topic (`topic` says which).
+    Topic,
+    /// Free text understood as small talk: a greeting, thanks, "who are you"…
+    SmallTalk,
+    /// Free text not understood (`topic` is none).
+    Unknown,
+    /// A command or a button: nothing had to be understood.
+    Command,
+}
+
 /// Everything the bot says in answer to one request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Response {
@@ -129,6 +143,7 @@ pub struct Response {
     pub locale: Locale,
     /// The topic answered, when the input was understood as one.
     pub topic: Option<TopicId>,
+    pub kind: Kind,
     pub replies: Vec<Reply>,
 }
 

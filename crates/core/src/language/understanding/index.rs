@@ -1,0 +1,404 @@
+//! One language's training wordings as vectors, and the nearest of them to a question.
+//!
+//! Each wording becomes two TF-IDF vectors: its words (Snowball stems, folded) and its
+//! character n-grams. A question is scored against every wording through an inverted index
+//! (cosine similarity per view, blended), and each label by its nearest wordings. Labels are the
+//! topics, the kinds of small talk, and "elsewhere": wordings about other things that share the
+//! domain's words (a gym's members, a Kubernetes cluster), which compete with the topics instead
+//! of leaving them to a threshold alone.
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+
+use rust_stemmers::Stemmer;
+
+use crate::language::understanding::Label;
+use crate::language::understanding::words::Feature;
+use crate::language::understanding::words::deletion_variants;
+use crate::language::understanding::words::fold;
+use crate::language::understanding::words::ngram_features;
+use crate::language::understanding::words::place_feature;
+use crate::language::understanding::words::stemmer_for;
+use crate::language::understanding::words::word_feature;
+use crate::model::locale::Locale;
+use crate::model::topic::CountryCode;
+
+/// Weight of a stopword's word feature: it says little, but "who are you" is all stopwords.
+const STOPWORD_WEIGHT: f32 = 0.3;
+
+/// A word of a question as the index reads it.
+pub(crate) struct Word<'a> {
+    pub text: &'a str,
+    pub country: Option<CountryCode>,
+    /// Read as a correction of a typo: evidence, but weaker than the word itself.
+    pub corrected: bool,
+}
+
+/// How much a corrected word counts as known content.
+const CORRECTED_COVERAGE: f32 = 0.9;
+
+/// (feature, count or weight) pairs, sorted by feature.
+type Sparse = Vec<(Feature, f32)>;
+
+/// The word and n-gram views of one text, each L2-normalised: (feature, weight), sorted.
+#[derive(Default)]
+struct Vector {
+    words: Sparse,
+    grams: Sparse,
+}
+
+/// Where a feature's postings are, and its IDF.
+#[derive(Clone, Copy)]
+struct Entry {
+    idf: f32,
+    /// Whether a topic or small-talk wording has it (not only out-of-scope ones).
+    domain: bool,
+    start: u32,
+    end: u32,
+}
+
+pub(crate) struct Index {
+    locale: Locale,
+    stemmer: Option<Stemmer>,
+    stopwords: HashSet<String>,
+    /// Folded surface forms of every word in the wordings and the stopwords: how familiar a
+    /// question's words are to this language.
+    vocabulary: HashSet<u32>,
+    /// The distinct labels, and each wording's label as a position in that list.
+    labels: Vec<Label>,
+    wording_label: Vec<u8>,
+    entries: HashMap<Feature, Entry>,
+    /// (wording, weight) for each feature, grouped by feature (CSR): compact for 19 languages.
+    post_wording: Vec<u16>,
+    post_weight: Vec<f32>,
+    /// IDF of a feature no wording has.
+    unseen_idf: f32,
+    /// The topics' words, for typo correction (not small talk's: "huomenna" is no typo of
+    /// "huomenta").
+    spellings: Vec<String>,
+    /// Each spelling and its one-letter deletions (hashed, folded) → the spelling, or
+    /// `AMBIGUOUS` when two spellings share it (symmetric delete, edit distance one).
+    deletions: HashMap<u32, u32>,
+}
+
+/// Shortest word corrected for a typo; shorter ones collide with real words (vitsi/visio).
+const MIN_TYPO_LEN: usize = 5;
+const AMBIGUOUS: u32 = u32::MAX;
+
+/// Similarities of a question to every wording of an index, per view.
+pub(crate) struct Similarities {
+    pub words: Vec<f32>,
+    pub grams: Vec<f32>,
+}
+
+impl Index {
+    pub(crate) fn build(
+        locale: Locale,
+        stopwords: &[String],
+        wordings: &[(Label, String)],
+        countries: impl Fn(&str) -> Option<CountryCode>,
+    ) -> Index {
+        let mut index = Index {
+            locale,
+            stemmer: stemmer_for(locale),
+            stopwords: stopwords.iter().map(|w| w.to_lowercase()).collect(),
+            vocabulary: HashSet::new(),
+            labels: Vec::new(),
+            wording_label: Vec::with_capacity(wordings.len()),
+            entries: HashMap::new(),
+            post_wording: Vec::new(),
+            post_weight: Vec::new(),
+            unseen_idf: 1.0,
+            spellings: Vec::new(),
+            deletions: HashMap::new(),
+        };
+        let stop: Vec<String> = index.stopwords.iter().cloned().collect();
+        for word in &stop {
+            index.vocabulary.insert(surface(word));
+        }
+        let mut counted: Vec<(Sparse, Sparse)> = Vec::new();
+        let mut df: HashMap<Feature, u32> = HashMap::new();
+        let mut spelled_already: HashSet<String> = HashSet::new();
+        for (label, text) in wordings {
+            let words: Vec<String> = crate::language::understanding::words::tokens(text).collect();
+            for w in &words {
+                index.vocabulary.insert(surface(w));
+                let spelled = matches!(label, Label::Topic(_))
+                    && w.chars().count() >= MIN_TYPO_LEN
+                    && !w.chars().any(char::is_numeric);
+                if spelled && spelled_already.insert(w.clone()) {
+                    index.add_spelling(w.clone());
+                }
+            }
+            let read: Vec<Word> = words
+                .iter()
+                .map(|w| Word {
+                    text: w,
+                    country: countries(w),
+                    corrected: false,
+                })
+                .collect();
+            let (w, g) = index.counts(&read);
+            for (f, _) in w.iter().chain(&g) {
+                *df.entry(*f).or_default() += 1;
+            }
+            let position = match index.labels.iter().position(|l| l == label) {
+                Some(p) => p,
+                None => {
+                    index.labels.push(*label);
+                    index.labels.len() - 1
+                }
+            };
+            index
+                .wording_label
+                .push(u8::try_from(position).expect("fewer than 256 labels"));
+            counted.push((w, g));
+        }
+        let n = counted.len() as f32;
+        let idf = |df: u32| ((n + 1.0) / (df as f32 + 1.0)).ln() + 1.0;
+        index.unseen_idf = idf(0);
+        let idfs: HashMap<Feature, f32> = df.iter().map(|(f, d)| (*f, idf(*d))).collect();
+        let mut postings: HashMap<Feature, Vec<(u16, f32)>> = HashMap::new();
+        for (i, (w, g)) in counted.into_iter().enumerate() {
+            let id = u16::try_from(i).expect("fewer than 65,536 wordings per language");
+            let vector = Vector {
+                words: weigh(w, |f| idfs[&f]),
+                grams: weigh(g, |f| idfs[&f]),
+            };
+            for (f, weight) in vector.words.into_iter().chain(vector.grams) {
+                postings.entry(f).or_default().push((id, weight));
+            }
+        }
+        let mut features: Vec<Feature> = postings.keys().copied().collect();
+        features.sort_unstable();
+        for f in features {
+            let list = &postings[&f];
+            let start = index.post_wording.len() as u32;
+            for (id, weight) in list {
+                index.post_wording.push(*id);
+                index.post_weight.push(*weight);
+            }
+            let end = index.post_wording.len() as u32;
+            let domain = list.iter().any(|(id, _)| {
+                index.labels[index.wording_label[*id as usize] as usize] != Label::Elsewhere
+            });
+            index.entries.insert(
+                f,
+                Entry {
+                    idf: idfs[&f],
+                    domain,
+                    start,
+                    end,
+                },
+            );
+        }
+        index.entries.shrink_to_fit();
+        index.deletions.shrink_to_fit();
+        index.vocabulary.shrink_to_fit();
+        index
+    }
+
+    fn add_spelling(&mut self, word: String) {
+        let id = u32::try_from(self.spellings.len()).expect("fewer than 2^32 words");
+        let folded = fold(&word);
+        for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
+            let slot = self.deletions.entry(surface(&variant)).or_insert(id);
+            if *slot != id {
+                *slot = AMBIGUOUS;
+            }
+        }
+        self.spellings.push(word);
+    }
+
+    /// The domain word `word` is a one-letter typo of (klsuteri → klusteri, uutiskrije →
+    /// uutiskirje), when exactly one is; `None` for known words, short words and ambiguity.
+    pub(crate) fn correct(&self, word: &str) -> Option<&str> {
+        if word.chars().count() < MIN_TYPO_LEN
+            || self.is_stopword(word)
+            || self
+                .entries
+                .get(&word_feature(&self.stem(word)))
+                .is_some_and(|e| e.domain)
+        {
+            return None;
+        }
+        let folded = fold(word);
+        let mut found: Option<u32> = None;
+        for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
+            match self.deletions.get(&surface(&variant)) {
+                Some(&AMBIGUOUS) => return None,
+                Some(&id) if found.is_some_and(|f| f != id) => return None,
+                Some(&id) => found = Some(id),
+                None => {}
+            }
+        }
+        let candidate = self.spellings.get(found? as usize)?;
+        crate::model::text::within_one_edit(&folded, &fold(candidate)).then_some(candidate)
+    }
+
+    pub(crate) fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The distinct labels of this language's wordings.
+    pub(crate) fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    /// Each wording's label, as a position in [`Index::labels`].
+    pub(crate) fn wording_labels(&self) -> &[u8] {
+        &self.wording_label
+    }
+
+    pub(crate) fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.contains(word)
+    }
+
+    /// How many of `words` this language knows (stopwords count).
+    pub(crate) fn familiarity(&self, words: &[String]) -> usize {
+        words
+            .iter()
+            .filter(|w| self.vocabulary.contains(&surface(w)))
+            .count()
+    }
+
+    fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_owned(),
+        }
+    }
+
+    /// Raw feature counts of a text's words, per view.
+    fn counts(&self, words: &[Word]) -> (Sparse, Sparse) {
+        let mut word_features: Sparse = Vec::new();
+        let mut grams: Vec<Feature> = Vec::new();
+        for word in words {
+            if let Some(code) = word.country {
+                word_features.push((place_feature(None), 1.0));
+                word_features.push((place_feature(Some(code.as_str())), 1.0));
+                continue;
+            }
+            if self.is_stopword(word.text) {
+                word_features.push((word_feature(word.text), STOPWORD_WEIGHT));
+                continue;
+            }
+            word_features.push((word_feature(&self.stem(word.text)), 1.0));
+            ngram_features(&fold(word.text), &mut grams);
+        }
+        (
+            merge(word_features),
+            merge(grams.into_iter().map(|g| (g, 1.0)).collect()),
+        )
+    }
+
+    /// How much of the question's content belongs to the domain: for each word that is not a
+    /// stopword, a number or a country, 1 when a topic or small-talk wording has its stem, otherwise the
+    /// share of its n-grams that such wordings have (a typo or an inflection keeps most of
+    /// them; "coldplay" or "kuntosali" does not).
+    /// The average over those words, and the least; 1 when there are none.
+    pub(crate) fn coverage(&self, words: &[Word]) -> (f32, f32) {
+        let mut grams = Vec::new();
+        let (mut sum, mut count, mut least) = (0.0f32, 0usize, 1.0f32);
+        for word in words {
+            // Numbers are not vocabulary: "events 2026?" is about events.
+            let number = word.text.chars().all(|c| c.is_numeric());
+            if word.country.is_some() || number || self.is_stopword(word.text) {
+                continue;
+            }
+            count += 1;
+            let domain = |f: &Feature| self.entries.get(f).is_some_and(|e| e.domain);
+            if domain(&word_feature(&self.stem(word.text))) {
+                let share = if word.corrected {
+                    CORRECTED_COVERAGE
+                } else {
+                    1.0
+                };
+                sum += share;
+                least = least.min(share);
+                continue;
+            }
+            grams.clear();
+            ngram_features(&fold(word.text), &mut grams);
+            let known = grams.iter().filter(|g| domain(g)).count();
+            let share = known as f32 / grams.len().max(1) as f32;
+            sum += share;
+            least = least.min(share);
+        }
+        if count == 0 {
+            (1.0, 1.0)
+        } else {
+            (sum / count as f32, least)
+        }
+    }
+
+    /// Cosine similarity of the question to every wording, in each view.
+    pub(crate) fn similarities(&self, words: &[Word]) -> Similarities {
+        let (w, g) = self.counts(words);
+        let idf = |f: Feature| self.entries.get(&f).map_or(self.unseen_idf, |e| e.idf);
+        let query = Vector {
+            words: weigh(w, idf),
+            grams: weigh(g, idf),
+        };
+        let n = self.wording_label.len();
+        let mut sims = Similarities {
+            words: vec![0.0; n],
+            grams: vec![0.0; n],
+        };
+        for (view, into) in [
+            (&query.words, &mut sims.words),
+            (&query.grams, &mut sims.grams),
+        ] {
+            for (f, q) in view {
+                let Some(e) = self.entries.get(f) else {
+                    continue;
+                };
+                let range = e.start as usize..e.end as usize;
+                for (id, weight) in self.post_wording[range.clone()]
+                    .iter()
+                    .zip(&self.post_weight[range])
+                {
+                    into[*id as usize] += q * weight;
+                }
+            }
+        }
+        sims
+    }
+}
+
+/// The key of a word in the vocabulary: folded, so "jasen" is as familiar as "jäsen".
+fn surface(word: &str) -> u32 {
+    let h = crate::model::text::fnv1a(fold(word).as_bytes());
+    (h ^ (h >> 32)) as u32
+}
+
+/// Sums the counts of equal features.
+fn merge(mut features: Sparse) -> Sparse {
+    features.sort_unstable_by_key(|(f, _)| *f);
+    let mut out: Sparse = Vec::with_capacity(features.len());
+    for (f, c) in features {
+        match out.last_mut() {
+            Some((last, sum)) if *last == f => *sum += c,
+            _ => out.push((f, c)),
+        }
+    }
+    out
+}
+
+/// Sublinear TF times IDF, L2-normalised.
+fn weigh(counts: Sparse, idf: impl Fn(Feature) -> f32) -> Sparse {
+    let mut weighted: Sparse = counts
+        .into_iter()
+        .map(|(f, c)| {
+            let tf = if c > 1.0 { 1.0 + c.ln() } else { c };
+            (f, tf * idf(f))
+        })
+        .collect();
+    let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut weighted {
+            *w /= norm;
+        }
+    }
+    weighted
+}

@@ -1,0 +1,159 @@
+//! From text to features: words, their folded forms, stems and character n-grams.
+//!
+//! Every step is bounded: at most [`MAX_TOKENS`] words are read and each is cut to
+//! [`MAX_WORD_CHARS`] characters, so a 4,000-character word or a wall of emoji costs about what
+//! a normal question does.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::model::locale::Locale;
+use crate::model::text::fnv1a;
+
+/// Longer inputs are read only this far: questions are short, and time must stay bounded.
+pub(crate) const MAX_TOKENS: usize = 48;
+/// Words are cut to this length: no real word is longer, and n-grams grow with length.
+pub(crate) const MAX_WORD_CHARS: usize = 32;
+/// Character n-grams of these lengths: short enough to survive inflection and typos, long
+/// enough to tell words apart.
+const NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// A hashed feature. Words and n-grams hash into separate spaces (the kind byte).
+pub(crate) type Feature = u32;
+
+/// Lowercase words; apostrophes inside words are dropped (don't → dont, ECCP's → eccps).
+pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| w.trim_matches(['\'', '’']))
+        .filter(|w| w.chars().nth(1).is_some())
+        .take(MAX_TOKENS)
+        .map(|w| {
+            w.chars()
+                .filter(|c| !matches!(c, '\'' | '’'))
+                .take(MAX_WORD_CHARS)
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+}
+
+/// The word without diacritics, as people type on a phone without the right keyboard
+/// (jäsen → jasen, člen → clen, Ελλάδα → ελλαδα). Letters that are not a base letter plus a mark
+/// get their usual spelling out (ß → ss, ø → o, ł → l).
+pub(crate) fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.nfd().filter(|c| !is_combining_mark(*c)) {
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'ł' => out.push('l'),
+            'đ' => out.push('d'),
+            'ı' => out.push('i'),
+            'ς' => out.push('σ'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Snowball stemmer of a language, where Snowball has one.
+pub(crate) fn stemmer_for(locale: Locale) -> Option<Stemmer> {
+    let algorithm = match locale.as_str() {
+        "da" => Algorithm::Danish,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "en" => Algorithm::English,
+        "es" => Algorithm::Spanish,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "sv" => Algorithm::Swedish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+fn hash(kind: u8, text: &str) -> Feature {
+    let h = fnv1a(text.as_bytes()) ^ u64::from(kind).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    // Fold the 64 bits into 32: a few tens of thousands of features per language rarely collide.
+    (h ^ (h >> 32)) as u32
+}
+
+const WORD: u8 = 1;
+const NGRAM: u8 = 2;
+const PLACE: u8 = 3;
+
+/// The word feature of a stem (folded, so a missing diacritic still matches).
+pub(crate) fn word_feature(stem: &str) -> Feature {
+    hash(WORD, &fold(stem))
+}
+
+/// The feature standing for "a country is named here" (`None`) or for one country.
+pub(crate) fn place_feature(country: Option<&str>) -> Feature {
+    hash(PLACE, country.unwrap_or(""))
+}
+
+/// Character n-grams of a folded word with its boundaries (`<klusteri>`): they carry inflected
+/// forms, compounds and typos to the words they share most of their letters with.
+pub(crate) fn ngram_features(folded: &str, out: &mut Vec<Feature>) {
+    let chars: Vec<char> = std::iter::once('<')
+        .chain(folded.chars())
+        .chain(std::iter::once('>'))
+        .collect();
+    let mut gram = String::new();
+    for n in NGRAMS {
+        for window in chars.windows(n) {
+            gram.clear();
+            gram.extend(window);
+            out.push(hash(NGRAM, &gram));
+        }
+    }
+}
+
+/// The word with each one of its letters left out: a word and a typo of it share one.
+pub(crate) fn deletion_variants(word: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len()).map(move |skip| {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, c)| c)
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_fold_apostrophes() {
+        let t: Vec<String> = tokens("Do's and DON'T, ECCP’s ECA:n 'quoted' x").collect();
+        assert_eq!(t, ["dos", "and", "dont", "eccps", "eca", "quoted"]);
+    }
+
+    #[test]
+    fn tokens_are_bounded() {
+        let long = "a".repeat(4000);
+        let t: Vec<String> = tokens(&long).collect();
+        assert_eq!(t, ["a".repeat(MAX_WORD_CHARS)]);
+        let many = "ab ".repeat(1000);
+        assert_eq!(tokens(&many).count(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn folding_drops_diacritics() {
+        assert_eq!(fold("jäsenyys"), "jasenyys");
+        assert_eq!(fold("člen"), "clen");
+        assert_eq!(fold("straße"), "strasse");
+        assert_eq!(fold("ελλάδα"), "ελλαδα");
+        assert_eq!(fold("łódź"), "lodz");
+        assert_eq!(fold("ş"), fold("ș"));
+    }
+}
