@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use ecabot_core::language::understanding::Intent;
+use ecabot_core::language::understanding::intent::Intent;
 use ecabot_core::{Knowledge, Locale, TopicId};
 
 #[derive(serde::Deserialize)]

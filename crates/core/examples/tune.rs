@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use ecabot_core::language::understanding::{Intent, Tuning};
+use ecabot_core::language::understanding::Tuning;
+use ecabot_core::language::understanding::intent::Intent;
 use ecabot_core::{Knowledge, Locale, TopicId};
 
 #[derive(serde::Deserialize)]

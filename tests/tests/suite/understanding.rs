@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use ecabot_core::language::understanding::SmallTalk;
+use ecabot_core::language::understanding::intent::SmallTalk;
 use ecabot_core::{Action, ChatStore, Kind, Locale, Request, Rich, TopicId};
 use ecabot_tests::{ask, chat, knowledge, memory_bot, workspace_root};
 

@@ -2,7 +2,7 @@
 //! with what the bot can do and one or two buttons, never the "I don't know" menu.
 
 use crate::conversation::Bot;
-use crate::language::understanding::SmallTalk;
+use crate::language::understanding::intent::SmallTalk;
 use crate::model::locale::Locale;
 use crate::model::markup::Rich;
 use crate::model::reply::Kind;

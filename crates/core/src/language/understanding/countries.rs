@@ -7,8 +7,9 @@ use rust_stemmers::Stemmer;
 use crate::language::understanding::words::deletion_variants;
 use crate::model::topic::CountryCode;
 
-/// Shortest country word matched with a typo.
+/// Shortest and longest country word matched with a typo.
 const MIN_COUNTRY_TYPO_LEN: usize = 7;
+const MAX_COUNTRY_TYPO_LEN: usize = 16;
 
 /// Country words of every locale, matched as written or by any locale's stem of them, so
 /// inflected forms (espanjaksi, Puolan) are found without listing each.
@@ -36,7 +37,8 @@ impl Gazetteer {
         // One typo in a long country word (suomalasiet): the word and the country word share
         // a one-letter deletion (symmetric delete), confirmed by an exact edit-distance check.
         // Words are at most MAX_WORD_CHARS long, so this stays cheap.
-        if word.chars().count() >= MIN_COUNTRY_TYPO_LEN {
+        let length = word.chars().count();
+        if (MIN_COUNTRY_TYPO_LEN..=MAX_COUNTRY_TYPO_LEN).contains(&length) {
             for variant in std::iter::once(word.to_owned()).chain(deletion_variants(word)) {
                 if let Some(code) = self.deletions.get(&variant) {
                     let confirmed = self.words.iter().any(|(known, c)| {

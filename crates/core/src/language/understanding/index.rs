@@ -12,13 +12,17 @@ use std::collections::HashSet;
 
 use rust_stemmers::Stemmer;
 
-use crate::language::understanding::Label;
+use crate::language::understanding::intent::Label;
 use crate::language::understanding::words::Feature;
+use crate::language::understanding::words::FeatureMap;
+use crate::language::understanding::words::FeatureSet;
 use crate::language::understanding::words::deletion_variants;
 use crate::language::understanding::words::fold;
 use crate::language::understanding::words::ngram_features;
 use crate::language::understanding::words::place_feature;
+use crate::language::understanding::words::plain_hash;
 use crate::language::understanding::words::stemmer_for;
+use crate::language::understanding::words::surface;
 use crate::language::understanding::words::word_feature;
 use crate::model::locale::Locale;
 use crate::model::topic::CountryCode;
@@ -63,11 +67,11 @@ pub(crate) struct Index {
     stopwords: HashSet<String>,
     /// Folded surface forms of every word in the wordings and the stopwords: how familiar a
     /// question's words are to this language.
-    vocabulary: HashSet<u32>,
+    vocabulary: FeatureSet,
     /// The distinct labels, and each wording's label as a position in that list.
     labels: Vec<Label>,
     wording_label: Vec<u8>,
-    entries: HashMap<Feature, Entry>,
+    entries: FeatureMap<Entry>,
     /// (wording, weight) for each feature, grouped by feature (CSR): compact for 19 languages.
     post_wording: Vec<u16>,
     post_weight: Vec<f32>,
@@ -78,12 +82,24 @@ pub(crate) struct Index {
     spellings: Vec<String>,
     /// Each spelling and its one-letter deletions (hashed, folded) → the spelling, or
     /// `AMBIGUOUS` when two spellings share it (symmetric delete, edit distance one).
-    deletions: HashMap<u32, u32>,
+    deletions: FeatureMap<u32>,
 }
 
 /// Shortest word corrected for a typo; shorter ones collide with real words (vitsi/visio).
 const MIN_TYPO_LEN: usize = 5;
+/// Longest word corrected: past this, a word is a compound or noise, and each letter costs a
+/// lookup.
+const MAX_TYPO_LEN: usize = 24;
 const AMBIGUOUS: u32 = u32::MAX;
+
+/// A text as an index reads it: feature counts per view, and the share of its content the
+/// domain knows (on average, and for its least known word).
+pub(crate) struct Reading {
+    words: Sparse,
+    grams: Sparse,
+    pub coverage: f32,
+    pub weakest: f32,
+}
 
 /// Similarities of a question to every wording of an index, per view.
 pub(crate) struct Similarities {
@@ -102,15 +118,15 @@ impl Index {
             locale,
             stemmer: stemmer_for(locale),
             stopwords: stopwords.iter().map(|w| w.to_lowercase()).collect(),
-            vocabulary: HashSet::new(),
+            vocabulary: FeatureSet::default(),
             labels: Vec::new(),
             wording_label: Vec::with_capacity(wordings.len()),
-            entries: HashMap::new(),
+            entries: FeatureMap::default(),
             post_wording: Vec::new(),
             post_weight: Vec::new(),
             unseen_idf: 1.0,
             spellings: Vec::new(),
-            deletions: HashMap::new(),
+            deletions: FeatureMap::default(),
         };
         let stop: Vec<String> = index.stopwords.iter().cloned().collect();
         for word in &stop {
@@ -138,7 +154,9 @@ impl Index {
                     corrected: false,
                 })
                 .collect();
-            let (w, g) = index.counts(&read);
+            let Reading {
+                words: w, grams: g, ..
+            } = index.read(&read);
             for (f, _) in w.iter().chain(&g) {
                 *df.entry(*f).or_default() += 1;
             }
@@ -202,7 +220,7 @@ impl Index {
         let id = u32::try_from(self.spellings.len()).expect("fewer than 2^32 words");
         let folded = fold(&word);
         for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
-            let slot = self.deletions.entry(surface(&variant)).or_insert(id);
+            let slot = self.deletions.entry(plain_hash(&variant)).or_insert(id);
             if *slot != id {
                 *slot = AMBIGUOUS;
             }
@@ -213,7 +231,8 @@ impl Index {
     /// The domain word `word` is a one-letter typo of (klsuteri → klusteri, uutiskrije →
     /// uutiskirje), when exactly one is; `None` for known words, short words and ambiguity.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
-        if word.chars().count() < MIN_TYPO_LEN
+        let length = word.chars().count();
+        if !(MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&length)
             || self.is_stopword(word)
             || self
                 .entries
@@ -225,7 +244,7 @@ impl Index {
         let folded = fold(word);
         let mut found: Option<u32> = None;
         for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
-            match self.deletions.get(&surface(&variant)) {
+            match self.deletions.get(&plain_hash(&variant)) {
                 Some(&AMBIGUOUS) => return None,
                 Some(&id) if found.is_some_and(|f| f != id) => return None,
                 Some(&id) => found = Some(id),
@@ -254,11 +273,11 @@ impl Index {
         self.stopwords.contains(word)
     }
 
-    /// How many of `words` this language knows (stopwords count).
-    pub(crate) fn familiarity(&self, words: &[String]) -> usize {
-        words
+    /// How many of the words (by [`surface`]) this language knows (stopwords count).
+    pub(crate) fn familiarity(&self, surfaces: &[u32]) -> usize {
+        surfaces
             .iter()
-            .filter(|w| self.vocabulary.contains(&surface(w)))
+            .filter(|s| self.vocabulary.contains(s))
             .count()
     }
 
@@ -269,10 +288,16 @@ impl Index {
         }
     }
 
-    /// Raw feature counts of a text's words, per view.
-    fn counts(&self, words: &[Word]) -> (Sparse, Sparse) {
+    /// Reads a text's words in one pass: its feature counts per view, and how much of its
+    /// content belongs to the domain. For each word that is not a stopword, a number or a
+    /// country, that is 1 when a topic or small-talk wording has its stem, otherwise the share
+    /// of its n-grams that such wordings have (a typo or an inflection keeps most of them;
+    /// "coldplay" or "kuntosali" does not); a corrected typo counts a little less.
+    pub(crate) fn read(&self, words: &[Word]) -> Reading {
         let mut word_features: Sparse = Vec::new();
         let mut grams: Vec<Feature> = Vec::new();
+        let (mut sum, mut count, mut least) = (0.0f32, 0usize, 1.0f32);
+        let domain = |f: &Feature| self.entries.get(f).is_some_and(|e| e.domain);
         for word in words {
             if let Some(code) = word.country {
                 word_features.push((place_feature(None), 1.0));
@@ -283,62 +308,47 @@ impl Index {
                 word_features.push((word_feature(word.text), STOPWORD_WEIGHT));
                 continue;
             }
-            word_features.push((word_feature(&self.stem(word.text)), 1.0));
+            let stem = word_feature(&self.stem(word.text));
+            word_features.push((stem, 1.0));
+            let first = grams.len();
             ngram_features(&fold(word.text), &mut grams);
-        }
-        (
-            merge(word_features),
-            merge(grams.into_iter().map(|g| (g, 1.0)).collect()),
-        )
-    }
-
-    /// How much of the question's content belongs to the domain: for each word that is not a
-    /// stopword, a number or a country, 1 when a topic or small-talk wording has its stem, otherwise the
-    /// share of its n-grams that such wordings have (a typo or an inflection keeps most of
-    /// them; "coldplay" or "kuntosali" does not).
-    /// The average over those words, and the least; 1 when there are none.
-    pub(crate) fn coverage(&self, words: &[Word]) -> (f32, f32) {
-        let mut grams = Vec::new();
-        let (mut sum, mut count, mut least) = (0.0f32, 0usize, 1.0f32);
-        for word in words {
             // Numbers are not vocabulary: "events 2026?" is about events.
-            let number = word.text.chars().all(|c| c.is_numeric());
-            if word.country.is_some() || number || self.is_stopword(word.text) {
+            if word.text.chars().all(|c| c.is_numeric()) {
                 continue;
             }
             count += 1;
-            let domain = |f: &Feature| self.entries.get(f).is_some_and(|e| e.domain);
-            if domain(&word_feature(&self.stem(word.text))) {
-                let share = if word.corrected {
+            let share = if domain(&stem) {
+                if word.corrected {
                     CORRECTED_COVERAGE
                 } else {
                     1.0
-                };
-                sum += share;
-                least = least.min(share);
-                continue;
-            }
-            grams.clear();
-            ngram_features(&fold(word.text), &mut grams);
-            let known = grams.iter().filter(|g| domain(g)).count();
-            let share = known as f32 / grams.len().max(1) as f32;
+                }
+            } else {
+                let own = &grams[first..];
+                own.iter().filter(|g| domain(g)).count() as f32 / own.len().max(1) as f32
+            };
             sum += share;
             least = least.min(share);
         }
-        if count == 0 {
+        let (coverage, weakest) = if count == 0 {
             (1.0, 1.0)
         } else {
             (sum / count as f32, least)
+        };
+        Reading {
+            words: merge(word_features),
+            grams: merge(grams.into_iter().map(|g| (g, 1.0)).collect()),
+            coverage,
+            weakest,
         }
     }
 
     /// Cosine similarity of the question to every wording, in each view.
-    pub(crate) fn similarities(&self, words: &[Word]) -> Similarities {
-        let (w, g) = self.counts(words);
+    pub(crate) fn similarities(&self, reading: Reading) -> Similarities {
         let idf = |f: Feature| self.entries.get(&f).map_or(self.unseen_idf, |e| e.idf);
         let query = Vector {
-            words: weigh(w, idf),
-            grams: weigh(g, idf),
+            words: weigh(reading.words, idf),
+            grams: weigh(reading.grams, idf),
         };
         let n = self.wording_label.len();
         let mut sims = Similarities {
@@ -364,12 +374,6 @@ impl Index {
         }
         sims
     }
-}
-
-/// The key of a word in the vocabulary: folded, so "jasen" is as familiar as "jäsen".
-fn surface(word: &str) -> u32 {
-    let h = crate::model::text::fnv1a(fold(word).as_bytes());
-    (h ^ (h >> 32)) as u32
 }
 
 /// Sums the counts of equal features.

@@ -12,6 +12,7 @@
 
 mod countries;
 mod index;
+pub mod intent;
 mod words;
 mod written;
 
@@ -20,62 +21,22 @@ use serde::Deserialize;
 use crate::language::catalog::Catalog;
 use crate::language::understanding::countries::Gazetteer;
 use crate::language::understanding::index::Index;
+use crate::language::understanding::index::Reading;
 use crate::language::understanding::index::Word;
+use crate::language::understanding::intent::Intent;
+use crate::language::understanding::intent::Label;
+use crate::language::understanding::intent::SmallTalk;
+use crate::language::understanding::words::prefix;
 use crate::language::understanding::words::stemmer_for;
+use crate::language::understanding::words::surface;
 use crate::language::understanding::words::tokens;
 use crate::language::understanding::written::Identifier;
 use crate::model::locale::Locale;
 use crate::model::topic::CountryCode;
 use crate::model::topic::TopicId;
 
-/// Small talk the bot answers in kind instead of with "I don't know".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SmallTalk {
-    Greeting,
-    Thanks,
-    Goodbye,
-    /// "Who are you?"
-    Identity,
-    /// "What can you do?"
-    Capabilities,
-    /// Keyboard mashing and word salad.
-    Nonsense,
-    Insult,
-}
-
-impl SmallTalk {
-    pub const ALL: [SmallTalk; 7] = [
-        SmallTalk::Greeting,
-        SmallTalk::Thanks,
-        SmallTalk::Goodbye,
-        SmallTalk::Identity,
-        SmallTalk::Capabilities,
-        SmallTalk::Nonsense,
-        SmallTalk::Insult,
-    ];
-
-    /// The kind's name in `phrasings.toml` and in message ids (`smalltalk-greeting`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SmallTalk::Greeting => "greeting",
-            SmallTalk::Thanks => "thanks",
-            SmallTalk::Goodbye => "goodbye",
-            SmallTalk::Identity => "identity",
-            SmallTalk::Capabilities => "capabilities",
-            SmallTalk::Nonsense => "nonsense",
-            SmallTalk::Insult => "insult",
-        }
-    }
-}
-
-/// What a message asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Intent {
-    Topic(TopicId),
-    SmallTalk(SmallTalk),
-    /// Nothing the bot can stand behind: out of scope, or too unlike anything it knows.
-    Unknown,
-}
+/// Characters of a message language identification reads.
+const IDENTIFY_CHARS: usize = 120;
 
 /// The language a message is written in, as far as the text tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,15 +86,6 @@ impl Default for Tuning {
             close: 0.85,
         }
     }
-}
-
-/// What the training wordings are labelled with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Label {
-    Topic(TopicId),
-    SmallTalk(SmallTalk),
-    /// Out of scope: about something else that shares the domain's words.
-    Elsewhere,
 }
 
 /// What a message is about.
@@ -274,11 +226,11 @@ impl Matcher {
     }
 
     /// The language `text` is written in, as far as it tells.
-    fn written(&self, text: &str, words: &[String]) -> Written {
+    fn written(&self, text: &str, words: &[String], surfaces: &[u32]) -> Written {
         let known: Vec<(Locale, usize)> = self
             .indexes
             .iter()
-            .map(|i| (i.locale(), i.familiarity(words)))
+            .map(|i| (i.locale(), i.familiarity(surfaces)))
             .collect();
         let most = known.iter().map(|(_, n)| *n).max().unwrap_or(0);
         let leaders: Vec<Locale> = known
@@ -290,7 +242,9 @@ impl Matcher {
         if familiar && let [only] = leaders[..] {
             return Written::In(only);
         }
-        match self.identifier.identify(text) {
+        // The beginning only: identification is linear in what it reads, and a sentence tells
+        // a language as well as a page. Punctuation stays ("¿" is Spanish).
+        match self.identifier.identify(prefix(text, IDENTIFY_CHARS)) {
             Some(code) => match self.indexes.iter().find(|i| i.locale().as_str() == code) {
                 Some(index) if !familiar || leaders.contains(&index.locale()) => {
                     Written::In(index.locale())
@@ -310,7 +264,8 @@ impl Matcher {
         let word_countries: Vec<Option<CountryCode>> =
             words.iter().map(|w| self.countries.find(w)).collect();
         let country = word_countries.iter().flatten().next().copied();
-        let written = self.written(text, &words);
+        let surfaces: Vec<u32> = words.iter().map(|w| surface(w)).collect();
+        let written = self.written(text, &words, &surfaces);
         let read_in = match written {
             Written::In(l) => l,
             _ => preferred,
@@ -318,7 +273,7 @@ impl Matcher {
         let index = self
             .indexes
             .iter()
-            .max_by_key(|i| (i.locale() == read_in, i.familiarity(&words)))
+            .max_by_key(|i| (i.locale() == read_in, i.familiarity(&surfaces)))
             .expect("a matcher has at least one index");
         let mut result = Understanding {
             intent: Intent::Unknown,
@@ -352,8 +307,9 @@ impl Matcher {
                 }
             })
             .collect();
-        (result.coverage, result.weakest) = index.coverage(&read);
-        let ranked = self.rank(index, &read);
+        let reading = index.read(&read);
+        (result.coverage, result.weakest) = (reading.coverage, reading.weakest);
+        let ranked = self.rank(index, reading);
         let Some(&(best, score)) = ranked.first() else {
             return result;
         };
@@ -389,11 +345,12 @@ impl Matcher {
             // languages the bot cannot read, not nonsense.
             _ if written == Written::Unsure
                 && country.is_none()
-                && text
-                    .chars()
+                && self.indexes.iter().all(|i| i.familiarity(&surfaces) == 0)
+                && words
+                    .iter()
+                    .flat_map(|w| w.chars())
                     .filter(|c| c.is_alphabetic())
-                    .all(member_script)
-                && self.indexes.iter().all(|i| i.familiarity(&words) == 0) =>
+                    .all(member_script) =>
             {
                 Intent::SmallTalk(SmallTalk::Nonsense)
             }
@@ -403,9 +360,9 @@ impl Matcher {
     }
 
     /// Labels with their scores, best first.
-    fn rank(&self, index: &Index, words: &[Word]) -> Vec<(Label, f32)> {
+    fn rank(&self, index: &Index, reading: Reading) -> Vec<(Label, f32)> {
         let t = &self.tuning;
-        let sims = index.similarities(words);
+        let sims = index.similarities(reading);
         let labels = index.labels();
         let k = t.neighbours.max(1);
         // The nearest k similarities of each label, in descending order.

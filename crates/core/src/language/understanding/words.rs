@@ -11,10 +11,14 @@ use unicode_normalization::char::is_combining_mark;
 use crate::model::locale::Locale;
 use crate::model::text::fnv1a;
 
-/// Longer inputs are read only this far: questions are short, and time must stay bounded.
-pub(crate) const MAX_TOKENS: usize = 48;
+/// Longer inputs are read only this far: questions are short (the development sets' longest
+/// has 19 words), and time must stay bounded.
+pub(crate) const MAX_TOKENS: usize = 24;
 /// Words are cut to this length: no real word is longer, and n-grams grow with length.
 pub(crate) const MAX_WORD_CHARS: usize = 32;
+/// Only this much of a text is read: room for [`MAX_TOKENS`] words of ordinary length, and a
+/// bound on the scan when there are no words at all (4,096 emoji).
+pub(crate) const MAX_READ_CHARS: usize = 400;
 /// Character n-grams of these lengths: short enough to survive inflection and typos, long
 /// enough to tell words apart.
 const NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
@@ -24,7 +28,8 @@ pub(crate) type Feature = u32;
 
 /// Lowercase words; apostrophes inside words are dropped (don't → dont, ECCP's → eccps).
 pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+    prefix(text, MAX_READ_CHARS)
+        .split(|c: char| !is_word_char(c))
         .map(|w| w.trim_matches(['\'', '’']))
         .filter(|w| w.chars().nth(1).is_some())
         .take(MAX_TOKENS)
@@ -35,6 +40,25 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
                 .flat_map(char::to_lowercase)
                 .collect()
         })
+}
+
+/// The first `chars` characters of `text`.
+pub(crate) fn prefix(text: &str, chars: usize) -> &str {
+    let end = text
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// Letters, digits and apostrophes. Emoji and other symbols past U+1F000 are not looked up in
+/// the Unicode tables (the slow path, ten times a letter's cost): none of them is a letter.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '\''
+    } else {
+        c == '’' || (u32::from(c) < 0x1_F000 && c.is_alphanumeric())
+    }
 }
 
 /// The word without diacritics, as people type on a phone without the right keyboard
@@ -76,6 +100,45 @@ pub(crate) fn stemmer_for(locale: Locale) -> Option<Stemmer> {
         _ => return None,
     };
     Some(Stemmer::create(algorithm))
+}
+
+/// Hashes features are keyed by are already uniform: maps keyed by them skip rehashing.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        // Spread the 32 bits over the 64 the table takes its bucket and tag bits from.
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map keyed by a feature or another precomputed hash.
+pub(crate) type FeatureMap<V> =
+    std::collections::HashMap<u32, V, std::hash::BuildHasherDefault<Prehashed>>;
+/// A set of features or other precomputed hashes.
+pub(crate) type FeatureSet =
+    std::collections::HashSet<u32, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// The key of a word in a vocabulary: folded, so "jasen" is as familiar as "jäsen".
+pub(crate) fn surface(word: &str) -> u32 {
+    plain_hash(&fold(word))
+}
+
+/// A 32-bit hash of a string as it is.
+pub(crate) fn plain_hash(text: &str) -> u32 {
+    let h = fnv1a(text.as_bytes());
+    (h ^ (h >> 32)) as u32
 }
 
 fn hash(kind: u8, text: &str) -> Feature {
@@ -145,6 +208,8 @@ mod tests {
         assert_eq!(t, ["a".repeat(MAX_WORD_CHARS)]);
         let many = "ab ".repeat(1000);
         assert_eq!(tokens(&many).count(), MAX_TOKENS);
+        let late = format!("{}word", "🎉".repeat(MAX_READ_CHARS));
+        assert_eq!(tokens(&late).count(), 0, "read only so far");
     }
 
     #[test]
