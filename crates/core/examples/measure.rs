@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use ecabot_core::language::understanding::Written;
 use ecabot_core::language::understanding::intent::Intent;
 use ecabot_core::{Knowledge, Locale, TopicId};
 
@@ -58,14 +59,30 @@ fn main() {
         .collect();
     files.sort();
     println!(
-        "| language | topic questions right | false claims (out of scope) | small talk answered in kind | small talk taken for a topic | median per question |"
+        "| language | topic questions right | false claims (out of scope) | small talk answered in kind | small talk taken for a topic | median per question | language recognised |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for file in files {
         let set: Set = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let locale = Locale::parse(&set.lang).unwrap();
+        // Whether the language is told from the text: the bot's own for those it speaks,
+        // "a language I do not speak" (the "I speak …" reply) for the others.
+        let recognised = set
+            .expect
+            .values()
+            .flatten()
+            .filter(
+                |q| match knowledge.matcher.understand(q, Locale::ENGLISH).written {
+                    Written::In(l) => l == locale,
+                    Written::Foreign(code) => code == set.lang,
+                    Written::Unsure => false,
+                },
+            )
+            .count();
+        let asked = set.expect.values().flatten().count();
+        let recognised = format!("{recognised}/{asked}");
         if !spoken.contains(&locale) {
-            println!("| {} | not spoken yet | | | | |", set.lang);
+            println!("| {} | not spoken yet | | | | | {recognised} |", set.lang);
             continue;
         }
         let mut tally = Tally::default();
@@ -109,7 +126,7 @@ fn main() {
         tally.micros.sort_unstable();
         let median = tally.micros[tally.micros.len() / 2];
         println!(
-            "| {} | {}/{} ({}) | {}/{} | {}/{} | {}/{} | {median} µs |",
+            "| {} | {}/{} ({}) | {}/{} | {}/{} | {}/{} | {median} µs | {recognised} |",
             set.lang,
             tally.topics_right,
             tally.topics,

@@ -61,6 +61,20 @@ struct Entry {
     end: u32,
 }
 
+/// IDF of a feature in `df` of `n` wordings (smoothed, so no feature weighs zero).
+fn idf(df: u32, n: u32) -> f32 {
+    ((n as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+}
+
+/// A weight of an L2-normalised vector (in 0..=1) in 16 bits.
+fn quantise(weight: f32) -> u16 {
+    (weight.clamp(0.0, 1.0) * f32::from(u16::MAX)).round() as u16
+}
+
+fn dequantise(weight: u16) -> f32 {
+    f32::from(weight) / f32::from(u16::MAX)
+}
+
 pub(crate) struct Index {
     locale: Locale,
     stemmer: Option<Stemmer>,
@@ -71,10 +85,17 @@ pub(crate) struct Index {
     /// The distinct labels, and each wording's label as a position in that list.
     labels: Vec<Label>,
     wording_label: Vec<u8>,
-    entries: FeatureMap<Entry>,
-    /// (wording, weight) for each feature, grouped by feature (CSR): compact for 19 languages.
+    /// Every feature of the wordings, sorted, with where its postings start (one more entry
+    /// than features: the last is the end) and whether a topic or small-talk wording has it.
+    /// Compressed rows, not a hash map: 19 languages must fit in a small pod.
+    features: Vec<Feature>,
+    starts: Vec<u32>,
+    in_domain: Vec<bool>,
+    /// (wording, weight quantised to 16 bits) for each feature, grouped by feature.
     post_wording: Vec<u16>,
-    post_weight: Vec<f32>,
+    post_weight: Vec<u16>,
+    /// Number of wordings, for IDF.
+    wordings: u32,
     /// IDF of a feature no wording has.
     unseen_idf: f32,
     /// The topics' words, for typo correction (not small talk's: "huomenna" is no typo of
@@ -121,9 +142,12 @@ impl Index {
             vocabulary: FeatureSet::default(),
             labels: Vec::new(),
             wording_label: Vec::with_capacity(wordings.len()),
-            entries: FeatureMap::default(),
+            features: Vec::new(),
+            starts: Vec::new(),
+            in_domain: Vec::new(),
             post_wording: Vec::new(),
             post_weight: Vec::new(),
+            wordings: 0,
             unseen_idf: 1.0,
             spellings: Vec::new(),
             deletions: FeatureMap::default(),
@@ -172,10 +196,9 @@ impl Index {
                 .push(u8::try_from(position).expect("fewer than 256 labels"));
             counted.push((w, g));
         }
-        let n = counted.len() as f32;
-        let idf = |df: u32| ((n + 1.0) / (df as f32 + 1.0)).ln() + 1.0;
-        index.unseen_idf = idf(0);
-        let idfs: HashMap<Feature, f32> = df.iter().map(|(f, d)| (*f, idf(*d))).collect();
+        let n = counted.len() as u32;
+        index.unseen_idf = idf(0, n);
+        let idfs: HashMap<Feature, f32> = df.iter().map(|(f, d)| (*f, idf(*d, n))).collect();
         let mut postings: HashMap<Feature, Vec<(u16, f32)>> = HashMap::new();
         for (i, (w, g)) in counted.into_iter().enumerate() {
             let id = u16::try_from(i).expect("fewer than 65,536 wordings per language");
@@ -189,28 +212,26 @@ impl Index {
         }
         let mut features: Vec<Feature> = postings.keys().copied().collect();
         features.sort_unstable();
+        index.wordings = u32::try_from(index.wording_label.len()).expect("a u16 count");
         for f in features {
             let list = &postings[&f];
-            let start = index.post_wording.len() as u32;
+            index.features.push(f);
+            index.starts.push(index.post_wording.len() as u32);
             for (id, weight) in list {
                 index.post_wording.push(*id);
-                index.post_weight.push(*weight);
+                index.post_weight.push(quantise(*weight));
             }
-            let end = index.post_wording.len() as u32;
             let domain = list.iter().any(|(id, _)| {
                 index.labels[index.wording_label[*id as usize] as usize] != Label::Elsewhere
             });
-            index.entries.insert(
-                f,
-                Entry {
-                    idf: idfs[&f],
-                    domain,
-                    start,
-                    end,
-                },
-            );
+            index.in_domain.push(domain);
         }
-        index.entries.shrink_to_fit();
+        index.starts.push(index.post_wording.len() as u32);
+        index.features.shrink_to_fit();
+        index.starts.shrink_to_fit();
+        index.in_domain.shrink_to_fit();
+        index.post_wording.shrink_to_fit();
+        index.post_weight.shrink_to_fit();
         index.deletions.shrink_to_fit();
         index.vocabulary.shrink_to_fit();
         index
@@ -235,8 +256,7 @@ impl Index {
         if !(MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&length)
             || self.is_stopword(word)
             || self
-                .entries
-                .get(&word_feature(&self.stem(word)))
+                .entry(word_feature(&self.stem(word)))
                 .is_some_and(|e| e.domain)
         {
             return None;
@@ -253,6 +273,18 @@ impl Index {
         }
         let candidate = self.spellings.get(found? as usize)?;
         crate::model::text::within_one_edit(&folded, &fold(candidate)).then_some(candidate)
+    }
+
+    /// A feature's postings and IDF, if a wording has it.
+    fn entry(&self, feature: Feature) -> Option<Entry> {
+        let i = self.features.binary_search(&feature).ok()?;
+        let (start, end) = (self.starts[i], self.starts[i + 1]);
+        Some(Entry {
+            idf: idf(end - start, self.wordings),
+            domain: self.in_domain[i],
+            start,
+            end,
+        })
     }
 
     pub(crate) fn locale(&self) -> Locale {
@@ -297,7 +329,7 @@ impl Index {
         let mut word_features: Sparse = Vec::new();
         let mut grams: Vec<Feature> = Vec::new();
         let (mut sum, mut count, mut least) = (0.0f32, 0usize, 1.0f32);
-        let domain = |f: &Feature| self.entries.get(f).is_some_and(|e| e.domain);
+        let domain = |f: &Feature| self.entry(*f).is_some_and(|e| e.domain);
         for word in words {
             if let Some(code) = word.country {
                 word_features.push((place_feature(None), 1.0));
@@ -345,7 +377,7 @@ impl Index {
 
     /// Cosine similarity of the question to every wording, in each view.
     pub(crate) fn similarities(&self, reading: Reading) -> Similarities {
-        let idf = |f: Feature| self.entries.get(&f).map_or(self.unseen_idf, |e| e.idf);
+        let idf = |f: Feature| self.entry(f).map_or(self.unseen_idf, |e| e.idf);
         let query = Vector {
             words: weigh(reading.words, idf),
             grams: weigh(reading.grams, idf),
@@ -360,7 +392,7 @@ impl Index {
             (&query.grams, &mut sims.grams),
         ] {
             for (f, q) in view {
-                let Some(e) = self.entries.get(f) else {
+                let Some(e) = self.entry(*f) else {
                     continue;
                 };
                 let range = e.start as usize..e.end as usize;
@@ -368,7 +400,7 @@ impl Index {
                     .iter()
                     .zip(&self.post_weight[range])
                 {
-                    into[*id as usize] += q * weight;
+                    into[*id as usize] += q * dequantise(*weight);
                 }
             }
         }
