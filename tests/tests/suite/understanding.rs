@@ -16,14 +16,7 @@ type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
 /// (question, topic answered) where the expected topic is neither answered nor offered: the
 /// nearest-neighbour matcher reads these differently from the one this set was tuned for.
-const KNOWN_MISSES: &[(&str, &str)] = &[
-    (
-        "When did the alliance open up to outside organisations?",
-        "cluster-organisations",
-    ),
-    ("economic efects of clusters", "clusters"),
-    ("What is the ECCP's mission?", "objectives"),
-];
+const KNOWN_MISSES: &[(&str, &str)] = &[("What is the ECCP's mission?", "objectives")];
 
 /// Out-of-scope questions that share a real word with the knowledge ("Trend Universe" is an ECCP
 /// tool). The bar is at least eight rejections per language; these are the known leaks.
@@ -65,7 +58,8 @@ async fn every_topic_is_recognised_in_every_locale() {
                 let known = KNOWN_MISSES
                     .iter()
                     .any(|(nq, got)| *nq == q && answered == Some(*got));
-                if r.topic != Some(topic) && !offered && !known {
+                let right = r.topic == Some(topic) || offered;
+                if right == known {
                     failures.push(format!("{lang} {topic:>22} <- {q:?} got {answered:?}"));
                 }
             }
@@ -73,7 +67,7 @@ async fn every_topic_is_recognised_in_every_locale() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {asked} questions misunderstood:\n{}",
+        "{} of {asked} questions misunderstood, or known misses now understood:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -282,4 +276,19 @@ async fn the_question_language_decides_in_a_chat_without_one() {
         "{}",
         r.plain_text()
     );
+}
+
+/// A close second topic is offered as a one-tap "did you mean" button, first among the buttons.
+#[tokio::test]
+async fn a_close_second_topic_is_offered() {
+    let bot = memory_bot().await;
+    let r = ask(&bot, "en", "Who is the Finnish member of the alliance?").await;
+    assert_eq!(r.topic.map(|t| t.as_str()), Some("finnish-clusters"));
+    assert!(
+        r.plain_text().contains("You might also mean:"),
+        "{}",
+        r.plain_text()
+    );
+    let first = &r.replies[0].buttons[0];
+    assert_eq!(first.action, Action::Topic("members".parse().unwrap()));
 }

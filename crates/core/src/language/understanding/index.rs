@@ -101,9 +101,10 @@ pub(crate) struct Index {
     /// The topics' words, for typo correction (not small talk's: "huomenna" is no typo of
     /// "huomenta").
     spellings: Vec<String>,
-    /// Each spelling and its one-letter deletions (hashed, folded) → the spelling, or
-    /// `AMBIGUOUS` when two spellings share it (symmetric delete, edit distance one).
+    /// Each spelling and its one-letter deletions (hashed, folded) → the spelling, or, with
+    /// `SHARED` set, a list in `shared` when several spellings have it (symmetric delete).
     deletions: FeatureMap<u32>,
+    shared: Vec<Vec<u32>>,
 }
 
 /// Shortest word corrected for a typo; shorter ones collide with real words (vitsi/visio).
@@ -111,7 +112,7 @@ const MIN_TYPO_LEN: usize = 5;
 /// Longest word corrected: past this, a word is a compound or noise, and each letter costs a
 /// lookup.
 const MAX_TYPO_LEN: usize = 24;
-const AMBIGUOUS: u32 = u32::MAX;
+const SHARED: u32 = 1 << 31;
 
 /// A text as an index reads it: feature counts per view, and the share of its content the
 /// domain knows (on average, and for its least known word).
@@ -151,6 +152,7 @@ impl Index {
             unseen_idf: 1.0,
             spellings: Vec::new(),
             deletions: FeatureMap::default(),
+            shared: Vec::new(),
         };
         let stop: Vec<String> = index.stopwords.iter().cloned().collect();
         for word in &stop {
@@ -233,6 +235,7 @@ impl Index {
         index.post_wording.shrink_to_fit();
         index.post_weight.shrink_to_fit();
         index.deletions.shrink_to_fit();
+        index.shared.shrink_to_fit();
         index.vocabulary.shrink_to_fit();
         index
     }
@@ -242,15 +245,22 @@ impl Index {
         let folded = fold(&word);
         for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
             let slot = self.deletions.entry(plain_hash(&variant)).or_insert(id);
-            if *slot != id {
-                *slot = AMBIGUOUS;
+            if *slot & SHARED != 0 {
+                let list = &mut self.shared[(*slot & !SHARED) as usize];
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            } else if *slot != id {
+                self.shared.push(vec![*slot, id]);
+                *slot = SHARED | (self.shared.len() - 1) as u32;
             }
         }
         self.spellings.push(word);
     }
 
-    /// The domain word `word` is a one-letter typo of (klsuteri → klusteri, uutiskrije →
-    /// uutiskirje), when exactly one is; `None` for known words, short words and ambiguity.
+    /// The domain word `word` is one edit away from (klsuteri → klusteri, uutiskrije →
+    /// uutiskirje, efects → effects), when exactly one is; `None` for known words, short words
+    /// and ambiguity.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
         let length = word.chars().count();
         if !(MIN_TYPO_LEN..=MAX_TYPO_LEN).contains(&length)
@@ -262,17 +272,28 @@ impl Index {
             return None;
         }
         let folded = fold(word);
-        let mut found: Option<u32> = None;
+        let mut found: Option<&str> = None;
         for variant in std::iter::once(folded.clone()).chain(deletion_variants(&folded)) {
-            match self.deletions.get(&plain_hash(&variant)) {
-                Some(&AMBIGUOUS) => return None,
-                Some(&id) if found.is_some_and(|f| f != id) => return None,
-                Some(&id) => found = Some(id),
-                None => {}
+            let ids: &[u32] = match self.deletions.get(&plain_hash(&variant)) {
+                Some(slot) if slot & SHARED != 0 => &self.shared[(slot & !SHARED) as usize],
+                Some(slot) => std::slice::from_ref(slot),
+                None => continue,
+            };
+            // Sharing a deletion means at most two edits apart: keep the one-edit neighbours.
+            for id in ids {
+                let candidate = self.spellings[*id as usize].as_str();
+                if found == Some(candidate)
+                    || !crate::model::text::within_one_edit(&folded, &fold(candidate))
+                {
+                    continue;
+                }
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(candidate);
             }
         }
-        let candidate = self.spellings.get(found? as usize)?;
-        crate::model::text::within_one_edit(&folded, &fold(candidate)).then_some(candidate)
+        found
     }
 
     /// A feature's postings and IDF, if a wording has it.
