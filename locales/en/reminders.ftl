@@ -16,7 +16,7 @@ duration-minutes = { $count ->
        *[other] { $count } minutes
     }
 
-# One lead time of a reminder: "7 days before". Several are joined with list-and.
+# One lead time of a reminder: "7 days before". Several are joined the language's way (CLDR lists).
 lead-before = { $duration } before
 
 # A moment shown to a chat, with its time zone: "17 October 2024 at 23:59 (Europe/Brussels)".

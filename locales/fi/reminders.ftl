@@ -16,7 +16,7 @@ duration-minutes = { $count ->
        *[other] { $count } minuuttia
     }
 
-# Yksi muistutusaika: "7 päivää ennen". Useampi yhdistetään list-and-viestillä.
+# Yksi muistutusaika: "7 päivää ennen". Useampi yhdistetään kielen tavalla (CLDR:n luettelot).
 lead-before = { $duration } ennen
 
 # Hetki aikavyöhykkeineen: "17. lokakuuta 2024 klo 23.59 (Europe/Brussels)".

@@ -91,17 +91,7 @@ impl Bot {
     }
 
     pub(crate) fn join_list(&self, locale: Locale, items: &[String]) -> String {
-        match items {
-            [] => String::new(),
-            [one] => one.clone(),
-            [init @ .., last] => {
-                let sep = self.cat().get(locale, "list-separator");
-                let args = Args::new()
-                    .markup("first", init.join(&sep))
-                    .markup("last", last.clone());
-                self.cat().msg(locale, "list-and", &args)
-            }
-        }
+        self.cat().list(locale, items)
     }
 
     /// "every Monday at 09:00" / "joka maanantai klo 9.00".

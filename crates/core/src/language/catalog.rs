@@ -4,10 +4,13 @@
 //! English (and is logged), so a half-translated language degrades instead of breaking.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, Timelike};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 
+use crate::language::cldr::Cldr;
+use crate::language::cldr::CldrError;
 use crate::model::locale::Locale;
 use crate::model::markup;
 
@@ -28,6 +31,8 @@ pub enum CatalogError {
     NoEnglish,
     #[error("locales/{0} is not named after a language tag")]
     BadFolder(String),
+    #[error(transparent)]
+    Cldr(#[from] CldrError),
 }
 
 /// Named arguments for a message. Use [`Args::data`] for anything that did not come from a locale
@@ -62,6 +67,8 @@ impl<'a> Args<'a> {
 /// All languages, parsed once at start-up and shared read-only between tasks.
 pub struct Catalog {
     bundles: BTreeMap<Locale, FluentBundle<FluentResource>>,
+    /// Dates, times, numbers and lists of each language, from CLDR.
+    formats: BTreeMap<Locale, Arc<Cldr>>,
     locales: Vec<Locale>,
     /// Raw non-Fluent data files per locale (e.g. `phrasings.toml`), by file name.
     data: BTreeMap<(Locale, String), &'static str>,
@@ -115,12 +122,16 @@ impl Catalog {
         if !bundles.contains_key(&Locale::ENGLISH) {
             return Err(CatalogError::NoEnglish);
         }
-        for bundle in bundles.values_mut() {
-            install_number_function(bundle);
+        let mut formats = BTreeMap::new();
+        for (locale, bundle) in &mut bundles {
+            let cldr = Arc::new(Cldr::new(*locale)?);
+            install_number_function(bundle, cldr.clone());
+            formats.insert(*locale, cldr);
         }
         let locales = bundles.keys().copied().collect();
         Ok(Catalog {
             bundles,
+            formats,
             locales,
             data,
         })
@@ -187,38 +198,38 @@ impl Catalog {
             .and_then(|b| format(b, id, attr, args))
     }
 
+    fn cldr(&self, locale: Locale) -> &Cldr {
+        self.formats
+            .get(&locale)
+            .or_else(|| self.formats.get(&Locale::ENGLISH))
+            .expect("the catalog always has English")
+    }
+
     /// A calendar date the locale's way: "17 October 2024" / "17. lokakuuta 2024".
     pub fn date(&self, locale: Locale, date: NaiveDate) -> String {
-        let args = Args::new()
-            .number("day", date.day())
-            .number("month", date.month())
-            .markup("year", date.year().to_string())
-            .number("weekday", date.weekday().number_from_monday());
-        self.msg(locale, "date-long", &args)
+        self.cldr(locale).date(date)
     }
 
     /// A date and wall-clock time the locale's way: "17 October 2024 at 23:59" /
     /// "17. lokakuuta 2024 klo 23.59".
     pub fn datetime<T: Datelike + Timelike>(&self, locale: Locale, at: &T) -> String {
         let date = NaiveDate::from_ymd_opt(at.year(), at.month(), at.day()).unwrap_or_default();
-        let args = Args::new()
-            .markup("date", self.date(locale, date))
-            .markup("time", self.time(locale, at.hour(), at.minute()));
-        self.msg(locale, "datetime-long", &args)
+        self.cldr(locale).datetime(date, at.hour(), at.minute())
     }
 
     /// A wall-clock time: "09:30" / "9.30".
     pub fn time(&self, locale: Locale, hour: u32, minute: u32) -> String {
-        let args = Args::new()
-            .number("hour", hour)
-            .markup("minute", format!("{minute:02}"));
-        self.msg(locale, "time-of-day", &args)
+        self.cldr(locale).time(hour, minute)
     }
 
-    /// A number with the locale's decimal and grouping marks, at most `max_fraction` decimals.
+    /// A number the locale's way, at most `max_fraction` decimals.
     pub fn number(&self, locale: Locale, value: f64, max_fraction: usize) -> String {
-        let marks = NumberMarks::of(self, locale);
-        marks.format(value, max_fraction)
+        self.cldr(locale).number(value, max_fraction, 0)
+    }
+
+    /// Items joined the locale's way: "English and suomi", "A, B ja C".
+    pub fn list(&self, locale: Locale, items: &[String]) -> String {
+        self.cldr(locale).list(items)
     }
 }
 
@@ -241,68 +252,10 @@ fn format(
     Some(text.into_owned())
 }
 
-/// How a locale writes numbers, read from its own `number-decimal-mark` and `number-group-mark`.
-#[derive(Clone)]
-struct NumberMarks {
-    decimal: String,
-    group: String,
-}
-
-impl NumberMarks {
-    fn read(bundle: &FluentBundle<FluentResource>) -> NumberMarks {
-        let get = |id, default: &str| {
-            format(bundle, id, None, &Args::new()).unwrap_or_else(|| default.to_owned())
-        };
-        NumberMarks {
-            decimal: get("number-decimal-mark", "."),
-            group: get("number-group-mark", ","),
-        }
-    }
-
-    fn of(catalog: &Catalog, locale: Locale) -> NumberMarks {
-        let bundle = catalog
-            .bundles
-            .get(&locale)
-            .or_else(|| catalog.bundles.get(&Locale::ENGLISH))
-            .expect("the catalog always has English");
-        NumberMarks::read(bundle)
-    }
-
-    /// Groups thousands from five digits on (so years and "1000" stay plain), trims trailing zeros.
-    fn format(&self, value: f64, max_fraction: usize) -> String {
-        if !value.is_finite() {
-            return value.to_string();
-        }
-        let fixed = format!("{:.*}", max_fraction, value.abs());
-        let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
-        let frac = frac.trim_end_matches('0');
-        let mut out = String::new();
-        if value < 0.0 && fixed.chars().any(|c| c.is_ascii_digit() && c != '0') {
-            out.push('-');
-        }
-        if int.len() > 4 {
-            for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    out.push_str(&self.group);
-                }
-                out.push(c);
-            }
-        } else {
-            out.push_str(int);
-        }
-        if !frac.is_empty() {
-            out.push_str(&self.decimal);
-            out.push_str(frac);
-        }
-        out
-    }
-}
-
 /// `NUMBER($n)`, `NUMBER($n, maximumFractionDigits: 2)`, `NUMBER($h, minimumIntegerDigits: 2)`
-/// in a locale file formats with that
-/// locale's marks. Fluent's own number display knows no locale, so every bundle gets its own.
-fn install_number_function(bundle: &mut FluentBundle<FluentResource>) {
-    let marks = NumberMarks::read(bundle);
+/// in a locale file formats the CLDR way of that locale. Fluent's own number display knows no
+/// locale, so every bundle gets its own.
+fn install_number_function(bundle: &mut FluentBundle<FluentResource>, cldr: Arc<Cldr>) {
     let result = bundle.add_function("NUMBER", move |positional, named| {
         let Some(FluentValue::Number(n)) = positional.first() else {
             return positional.first().cloned().unwrap_or(FluentValue::Error);
@@ -312,39 +265,10 @@ fn install_number_function(bundle: &mut FluentBundle<FluentResource>) {
             _ => None,
         };
         let max = option("maximumFractionDigits").unwrap_or(3);
-        let mut text = marks.format(n.value, max);
-        if let Some(width) = option("minimumIntegerDigits") {
-            let digits = text.chars().take_while(char::is_ascii_digit).count();
-            text = "0".repeat(width.saturating_sub(digits)) + &text;
-        }
-        FluentValue::from(text)
+        let min = option("minimumIntegerDigits").unwrap_or(0);
+        FluentValue::from(cldr.number(n.value, max, min))
     });
     if let Err(e) = result {
         tracing::error!(error = %e, "could not install NUMBER()");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn marks_format_numbers() {
-        let en = NumberMarks {
-            decimal: ".".into(),
-            group: ",".into(),
-        };
-        let fi = NumberMarks {
-            decimal: ",".into(),
-            group: "\u{a0}".into(),
-        };
-        assert_eq!(en.format(0.5, 3), "0.5");
-        assert_eq!(fi.format(0.5, 3), "0,5");
-        assert_eq!(en.format(150_000.0, 0), "150,000");
-        assert_eq!(fi.format(150_000.0, 0), "150\u{a0}000");
-        assert_eq!(en.format(2024.0, 0), "2024");
-        assert_eq!(en.format(61.8, 1), "61.8");
-        assert_eq!(en.format(-1234567.25, 2), "-1,234,567.25");
-        assert_eq!(en.format(13.50, 2), "13.5");
     }
 }

@@ -2,6 +2,7 @@
 //! their arguments.
 
 pub mod catalog;
+pub mod cldr;
 pub mod command;
 pub mod digest_words;
 pub mod understanding;
