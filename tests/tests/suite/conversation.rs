@@ -259,3 +259,21 @@ async fn other_commands() {
     };
     assert_eq!(bot.handle(pressed).await.topic, "eccp".parse().ok());
 }
+
+/// Several suggested time zones are alternatives, joined the language's way with "or".
+#[tokio::test]
+async fn unknown_time_zones_get_alternatives() {
+    let bot = memory_bot().await;
+    let r = ask(&bot, "en", "/timezone Europe/Br").await;
+    assert!(
+        text(&r).contains("Did you mean Europe/Brussels, Europe/Gibraltar, Europe/Bratislava, Asia/Brunei or Asia/Hebron?"),
+        "{}",
+        text(&r)
+    );
+    let r = ask(&bot, "fi", "/timezone Europe/Br").await;
+    assert!(
+        text(&r).contains("Asia/Brunei tai Asia/Hebron?"),
+        "{}",
+        text(&r)
+    );
+}

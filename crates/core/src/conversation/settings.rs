@@ -178,7 +178,7 @@ impl Bot {
                         unknown.suggestions.iter().map(|s| escape(s)).collect();
                     let args = Args::new()
                         .data("zone", &echo(&unknown.query))
-                        .markup("suggestions", self.join_list(locale, &names));
+                        .markup("suggestions", self.cat().alternatives(locale, &names));
                     self.message(locale, "timezone-unknown-suggest", &args)
                 }
             },

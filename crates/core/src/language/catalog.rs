@@ -231,6 +231,11 @@ impl Catalog {
     pub fn list(&self, locale: Locale, items: &[String]) -> String {
         self.cldr(locale).list(items)
     }
+
+    /// Alternatives joined the locale's way: "A, B or C", "A, B tai C".
+    pub fn alternatives(&self, locale: Locale, items: &[String]) -> String {
+        self.cldr(locale).alternatives(items)
+    }
 }
 
 fn format(

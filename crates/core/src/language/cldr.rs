@@ -32,6 +32,7 @@ pub struct Cldr {
     time: FixedCalendarDateTimeFormatter<Gregorian, T>,
     datetime: FixedCalendarDateTimeFormatter<Gregorian, YMDT>,
     list: ListFormatter,
+    alternatives: ListFormatter,
     decimal: DecimalFormatter,
 }
 
@@ -66,6 +67,11 @@ impl Cldr {
                 ListFormatterOptions::default().with_length(ListLength::Wide),
             )
             .map_err(|e| fail(format!("{e:?}")))?,
+            alternatives: ListFormatter::try_new_or(
+                (&id).into(),
+                ListFormatterOptions::default().with_length(ListLength::Wide),
+            )
+            .map_err(|e| fail(format!("{e:?}")))?,
             decimal: DecimalFormatter::try_new((&id).into(), numbers)
                 .map_err(|e| fail(format!("{e:?}")))?,
         })
@@ -93,6 +99,11 @@ impl Cldr {
     /// "English and suomi", "Austria, Bulgaria and Czechia".
     pub fn list(&self, items: &[String]) -> String {
         self.list.format(items.iter()).to_string()
+    }
+
+    /// Alternatives: "Europe/Paris or Europe/Prague" / "… tai …".
+    pub fn alternatives(&self, items: &[String]) -> String {
+        self.alternatives.format(items.iter()).to_string()
     }
 
     /// A number with at most `max_fraction` decimals (trailing zeros dropped) and at least
@@ -145,6 +156,8 @@ mod tests {
         let items = ["Austria".to_owned(), "Bulgaria".into(), "Czechia".into()];
         assert_eq!(en.list(&items), "Austria, Bulgaria and Czechia");
         assert_eq!(fi.list(&items[..2]), "Austria ja Bulgaria");
+        assert_eq!(en.alternatives(&items[..2]), "Austria or Bulgaria");
+        assert_eq!(fi.alternatives(&items[..2]), "Austria tai Bulgaria");
     }
 
     #[test]
