@@ -26,10 +26,13 @@ const NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
 /// A hashed feature. Words and n-grams hash into separate spaces (the kind byte).
 pub(crate) type Feature = u32;
 
-/// Lowercase words; apostrophes inside words are dropped (don't → dont, ECCP's → eccps).
+/// Lowercase words. An apostrophe after a short elided word splits it off (l'ECA → l, eca;
+/// dell'Italia → dell, italia; qu'est → qu, est); other apostrophes are dropped (don't → dont,
+/// ECCP's → eccps, we're → were).
 pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
     prefix(text, MAX_READ_CHARS)
         .split(|c: char| !is_word_char(c))
+        .flat_map(split_elision)
         .map(|w| w.trim_matches(['\'', '’']))
         .filter(|w| w.chars().nth(1).is_some())
         .take(MAX_TOKENS)
@@ -40,6 +43,28 @@ pub(crate) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
                 .flat_map(char::to_lowercase)
                 .collect()
         })
+}
+
+/// Longest elided word before an apostrophe (Italian "dell'", "sull'").
+const MAX_ELIDED: usize = 4;
+/// Shortest word after an apostrophe that is split off: English contractions ("n't", "'s",
+/// "'re", "'ve", "'ll") are shorter and stay joined.
+const MIN_AFTER_ELISION: usize = 3;
+
+/// Splits a word at an apostrophe that follows an elided article or pronoun.
+fn split_elision(word: &str) -> impl Iterator<Item = &str> {
+    let at = word.char_indices().find(|(_, c)| matches!(c, '\'' | '’'));
+    let split = at.and_then(|(i, c)| {
+        let (before, after) = (&word[..i], &word[i + c.len_utf8()..]);
+        let elided = (1..=MAX_ELIDED).contains(&before.chars().count());
+        (elided && after.chars().count() >= MIN_AFTER_ELISION).then_some((before, after))
+    });
+    match split {
+        Some((before, after)) => [Some(before), Some(after)],
+        None => [Some(word), None],
+    }
+    .into_iter()
+    .flatten()
 }
 
 /// The first `chars` characters of `text`.
@@ -199,6 +224,17 @@ mod tests {
     fn tokens_fold_apostrophes() {
         let t: Vec<String> = tokens("Do's and DON'T, ECCP’s ECA:n 'quoted' x").collect();
         assert_eq!(t, ["dos", "and", "dont", "eccps", "eca", "quoted"]);
+    }
+
+    #[test]
+    fn elisions_split_and_contractions_stay() {
+        let t: Vec<String> = tokens("l'ECA dell’Italia qu'est don't ECCP's we're I'm").collect();
+        assert_eq!(
+            t,
+            [
+                "eca", "dell", "italia", "qu", "est", "dont", "eccps", "were", "im"
+            ]
+        );
     }
 
     #[test]
